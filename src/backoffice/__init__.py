@@ -1,0 +1,1 @@
+"""Back-office controls for a telecom and cloud reseller."""

@@ -1,0 +1,65 @@
+"""Where things are, read once from the environment into a frozen object.
+
+The CLI, the DAGs and the tests all build a `Settings` and pass it down, so
+no module reads environment variables on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_dir: Path
+    landing_dir: Path
+    data_dir: Path
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        project_dir = Path(env.get("BACKOFFICE_PROJECT_DIR", PROJECT_DIR)).resolve()
+        landing = Path(env.get("BACKOFFICE_LANDING_DIR", project_dir / "landing")).resolve()
+        data = Path(env.get("BACKOFFICE_DATA_DIR", project_dir / "data")).resolve()
+        return cls(project_dir=project_dir, landing_dir=landing, data_dir=data)
+
+    # --- configuration shipped with the project -------------------------------
+    @property
+    def registry_path(self) -> Path:
+        return self.project_dir / "config" / "providers.yml"
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return self.project_dir / "dbt_project"
+
+    @property
+    def expectations_dir(self) -> Path:
+        return self.project_dir / "expectations"
+
+    # --- what the pipeline writes ---------------------------------------------
+    @property
+    def build_warehouse(self) -> Path:
+        """The private DuckDB file a run writes; never read by the back office."""
+        return self.data_dir / "build" / "warehouse.duckdb"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.data_dir / "published"
+
+    @property
+    def gx_dir(self) -> Path:
+        """GX's working context and Data Docs for the runs."""
+        return self.data_dir / "gx"
+
+    @property
+    def runs_dir(self) -> Path:
+        """One folder per run: summary, check results, logs."""
+        return self.data_dir / "runs"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.data_dir / "airflow"
