@@ -25,7 +25,13 @@ class Settings:
         project_dir = Path(env.get("BACKOFFICE_PROJECT_DIR", PROJECT_DIR)).resolve()
         landing = Path(env.get("BACKOFFICE_LANDING_DIR", project_dir / "landing")).resolve()
         data = Path(env.get("BACKOFFICE_DATA_DIR", project_dir / "data")).resolve()
-        return cls(project_dir=project_dir, landing_dir=landing, data_dir=data)
+        expectations = env.get("BACKOFFICE_EXPECTATIONS_DIR")
+        return cls(
+            project_dir=project_dir,
+            landing_dir=landing,
+            data_dir=data,
+            expectations_override=Path(expectations).resolve() if expectations else None,
+        )
 
     # --- configuration shipped with the project -------------------------------
     @property
@@ -36,9 +42,12 @@ class Settings:
     def dbt_project_dir(self) -> Path:
         return self.project_dir / "dbt_project"
 
+    expectations_override: Path | None = None
+
     @property
     def expectations_dir(self) -> Path:
-        return self.project_dir / "expectations"
+        """The GX suites; BACKOFFICE_EXPECTATIONS_DIR points elsewhere (tests, staging)."""
+        return self.expectations_override or self.project_dir / "expectations"
 
     # --- what the pipeline writes ---------------------------------------------
     @property

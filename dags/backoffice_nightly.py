@@ -1,0 +1,86 @@
+"""
+### Back-office nightly run
+
+Every night at 02:00 Italian time, judge the previous day: load what the
+providers and the CRM delivered, rebuild the order-lifecycle warehouse with
+dbt, check it with Great Expectations, and publish it for the back office only
+if every check passed.
+
+`backoffice run --as-of YYYY-MM-DD` runs this same DAG for a chosen date
+(the `as_of` param). Every task writing the build warehouse takes the one
+slot of the `duckdb_writer` pool: DuckDB allows one writer at a time.
+"""
+
+from datetime import date, timedelta
+
+import pendulum
+from airflow.sdk import Param, dag, task
+from cosmos import DbtTaskGroup
+
+from backoffice import pipeline
+from backoffice.assets import published_warehouse, raw_tables
+from backoffice.orchestration import WRITER_POOL, dbt_task_group_config
+from backoffice.settings import Settings
+
+settings = Settings.from_env()
+
+
+@dag(
+    dag_id="backoffice_nightly",
+    schedule="0 2 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Rome"),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["backoffice", "nightly", "controls"],
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=2), "pool": WRITER_POOL},
+    params={
+        "as_of": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="Judge as of this date (YYYY-MM-DD); default: the day before the run.",
+        )
+    },
+)
+def backoffice_nightly():
+    @task
+    def begin_run(params=None, logical_date=None) -> dict:
+        as_of = pipeline.resolve_as_of(params.get("as_of"), logical_date)
+        return pipeline.begin_run(settings, as_of)
+
+    @task(pool="default_pool")
+    def list_feeds() -> list[dict]:
+        return pipeline.list_feeds(settings)
+
+    @task(
+        retries=2,
+        outlets=raw_tables,
+        map_index_template="{{ task.op_kwargs['feed'] | dictsort | map('last') | join('/') }}",
+    )
+    def ingest(run: dict, feed: dict) -> dict:
+        as_of = date.fromisoformat(run["as_of"])
+        return pipeline.ingest_feed(settings, feed["source"], feed["feed"], as_of)
+
+    dbt = DbtTaskGroup(group_id="dbt", **dbt_task_group_config(settings))
+
+    @task(retries=0)
+    def check(run: dict, run_id=None) -> dict:
+        return pipeline.check_build(settings, date.fromisoformat(run["as_of"]), run_id)
+
+    @task(outlets=[published_warehouse])
+    def publish(run: dict) -> dict:
+        return pipeline.publish_build(settings, date.fromisoformat(run["as_of"]))
+
+    @task(pool="default_pool")
+    def summarize(run: dict) -> dict:
+        return pipeline.summarize(settings, date.fromisoformat(run["as_of"]))
+
+    run = begin_run()
+    loads = ingest.partial(run=run).expand(feed=list_feeds())
+    checked = check(run)
+    loads >> dbt >> checked
+    checked >> publish(run) >> summarize(run)
+
+
+backoffice_nightly()

@@ -1,0 +1,220 @@
+"""`backoffice`: run the nightly job, read what it published, make sample data.
+
+The CLI depends on the core modules; nothing in the core imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from backoffice import publish
+from backoffice.airflow_env import (
+    DAG_ID,
+    airflow_environment,
+    ensure_airflow,
+    ensure_dbt_manifest,
+    tool,
+)
+from backoffice.settings import Settings
+
+ROME = ZoneInfo("Europe/Rome")
+EXCEPTION_COLUMNS = (
+    "exception_id",
+    "exception_type",
+    "status",
+    "provider",
+    "customer_vat",
+    "order_id",
+    "order_line_id",
+    "invoice_number",
+    "invoice_line",
+    "period_month",
+    "as_of",
+    "detected_on",
+    "age_business_days",
+    "amount_eur",
+    "credited_eur",
+    "severity",
+    "owner",
+    "evidence",
+    "source_file",
+    "source_row",
+)
+DEMO_AS_OF = (date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16))
+SAMPLE_MARKER = ".backoffice-sample"
+
+
+class RunFailedError(RuntimeError):
+    """The nightly DAG run failed; the message says why."""
+
+
+def run_nightly(settings: Settings, as_of: date) -> Path:
+    """Run the nightly DAG through Airflow for one date; return the run's summary file."""
+    env = airflow_environment(settings)
+    ensure_airflow(settings, env)
+    ensure_dbt_manifest(settings, env)
+    run_dir = settings.runs_dir / as_of.isoformat()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("summary.txt", "summary.json", "failure.txt"):
+        (run_dir / stale).unlink(missing_ok=True)
+    # The night after the as-of date, at 02:00 Italian time: when the scheduler would run it.
+    logical = datetime.combine(as_of + timedelta(days=1), time(2, 0), ROME)
+    log_path = run_dir / "airflow.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        done = subprocess.run(
+            [
+                tool("airflow"),
+                "dags",
+                "test",
+                DAG_ID,
+                logical.isoformat(),
+                "--conf",
+                json.dumps({"as_of": as_of.isoformat()}),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    summary = run_dir / "summary.txt"
+    if done.returncode != 0 or not summary.exists():
+        raise RunFailedError(_failure_reason(run_dir, log_path))
+    return summary
+
+
+def _failure_reason(run_dir: Path, log_path: Path) -> str:
+    failure = run_dir / "failure.txt"
+    if failure.exists():
+        reason = failure.read_text(encoding="utf-8").strip()
+    else:
+        errors = [
+            line.strip()
+            for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if re.match(r"^\s*[\w.]+(Error|Exception): ", line)
+        ]
+        reason = errors[-1] if errors else "the DAG run did not succeed"
+    return f"nightly run failed: {reason}\n(full Airflow log: {log_path})"
+
+
+def write_exceptions_csv(settings: Settings, out) -> int:
+    """The published exceptions table as OUTPUT.md fixes it; returns the row count."""
+    columns = ", ".join(EXCEPTION_COLUMNS)
+    with publish.connect_published(settings) as con:
+        cursor = con.execute(
+            f"select {columns} from marts.exceptions "
+            "order by exception_type, provider, order_line_id nulls first, "
+            "invoice_number nulls first, invoice_line nulls first, period_month nulls first"
+        )
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(EXCEPTION_COLUMNS)
+        count = 0
+        while batch := cursor.fetchmany(10_000):
+            writer.writerows([[_csv_value(v) for v in row] for row in batch])
+            count += len(batch)
+    return count
+
+
+def _csv_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def generate_sample(
+    settings: Settings, *, lines: int, seed: int, as_of_dates: Sequence[date]
+) -> Path:
+    """Write a sample landing zone (refusing to overwrite real deliveries) and its ledger."""
+    from backoffice.sample import generate_landing_zone
+
+    landing = settings.landing_dir
+    if landing.exists() and any(landing.iterdir()) and not (landing / SAMPLE_MARKER).exists():
+        raise SystemExit(
+            f"{landing} holds deliveries that are not sample data; "
+            "set BACKOFFICE_LANDING_DIR to an empty folder for the sample"
+        )
+    shutil.rmtree(landing, ignore_errors=True)
+    landing.mkdir(parents=True)
+    (landing / SAMPLE_MARKER).write_text(f"seed={seed} lines={lines}\n", encoding="utf-8")
+    ledger = settings.data_dir / "sample" / "expected_exceptions.csv"
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    generate_landing_zone(
+        landing, ledger, seed=seed, order_lines=lines, as_of_dates=list(as_of_dates)
+    )
+    return ledger
+
+
+def reset_outputs(settings: Settings) -> None:
+    """Forget earlier runs (warehouse, publications, run records); Airflow's home stays."""
+    for name in ("build", "published", "runs", "gx"):
+        shutil.rmtree(settings.data_dir / name, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="backoffice", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="one nightly run as of a date, through Airflow")
+    run.add_argument("--as-of", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD")
+
+    exceptions = commands.add_parser("exceptions", help="the exceptions the latest run published")
+    exceptions.add_argument("--format", choices=["csv"], default="csv")
+
+    demo = commands.add_parser(
+        "demo", help="generate a sample landing zone and run several successive nights on it"
+    )
+    demo.add_argument("--lines", type=int, default=400, help="order lines (default 400)")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--as-of", action="append", type=date.fromisoformat, dest="as_of_dates")
+
+    generate = commands.add_parser("generate", help="write a sample landing zone and its ledger")
+    generate.add_argument("--lines", type=int, default=400)
+    generate.add_argument("--seed", type=int, default=7)
+    generate.add_argument("--as-of", action="append", type=date.fromisoformat, dest="as_of_dates")
+
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        if args.command == "run":
+            print(run_nightly(settings, args.as_of).read_text(encoding="utf-8"), end="")
+        elif args.command == "exceptions":
+            write_exceptions_csv(settings, sys.stdout)
+        elif args.command == "generate":
+            dates = args.as_of_dates or list(DEMO_AS_OF)
+            ledger = generate_sample(settings, lines=args.lines, seed=args.seed, as_of_dates=dates)
+            print(f"sample landing zone: {settings.landing_dir}\nexpected exceptions: {ledger}")
+        elif args.command == "demo":
+            return _demo(settings, args)
+    except (RunFailedError, publish.NoPublicationError) as failure:
+        print(str(failure), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    dates = sorted(args.as_of_dates or DEMO_AS_OF)
+    print(f"Generating a sample landing zone ({args.lines} order lines, seed {args.seed})...")
+    ledger = generate_sample(settings, lines=args.lines, seed=args.seed, as_of_dates=dates)
+    reset_outputs(settings)
+    summary = None
+    for as_of in dates:
+        print(f"Nightly run as of {as_of} through Airflow...", flush=True)
+        summary = run_nightly(settings, as_of)
+    print()
+    print(summary.read_text(encoding="utf-8"), end="")
+    print(f"  {'ledger':<12} {ledger} (what the generator injected)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""The steps of the nightly run, as the DAG calls them (and nothing else does).
+
+Each step takes the settings and the as-of date and returns a small JSON-able
+dict, which Airflow keeps as the task's XCom: the run's trail in the UI.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from backoffice import ingest, publish, summary
+from backoffice.registry import load_registry
+from backoffice.settings import Settings
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+class ChecksFailedError(RuntimeError):
+    """The build did not pass its data checks; nothing was published."""
+
+
+def resolve_as_of(requested: str | None, logical_date: datetime | None) -> date:
+    """The date a run judges: as asked, or the Italian day before the scheduled night."""
+    if requested:
+        return date.fromisoformat(str(requested))
+    if logical_date is None:
+        raise ValueError("a run needs an as-of date or a logical date")
+    return logical_date.astimezone(ROME).date() - timedelta(days=1)
+
+
+def begin_run(settings: Settings, as_of: date) -> dict[str, Any]:
+    """Start the private build from the current publication and lay down the raw schema."""
+    warehouse = publish.start_build(settings)
+    with duckdb.connect(str(warehouse)) as con:
+        ingest.ensure_raw_schema(con)
+    run_dir = run_directory(settings, as_of)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    return {"as_of": as_of.isoformat(), "warehouse": str(warehouse)}
+
+
+def list_feeds(settings: Settings) -> list[dict[str, str]]:
+    """One entry per registry feed: what the ingest task is mapped over."""
+    registry = load_registry(settings.registry_path)
+    return [{"source": source, "feed": feed} for source, feed in registry.feeds()]
+
+
+def ingest_feed(settings: Settings, source: str, feed: str, as_of: date) -> dict[str, Any]:
+    report = ingest.ingest_feed(settings, source, feed, as_of)
+    return report.to_dict()
+
+
+def check_build(settings: Settings, as_of: date, run_id: str) -> dict[str, Any]:
+    """Run the GX suites on the build; raise with the failures so nothing is published."""
+    from backoffice.quality import run_checks  # GX is slow to import: only where it runs
+
+    report = run_checks(settings, warehouse=settings.build_warehouse, run_id=run_id, as_of=as_of)
+    result = report.to_dict()
+    _write_json(run_directory(settings, as_of) / "checks.json", result)
+    if not report.success:
+        failures = "\n  ".join(report.failures)
+        reason = (
+            f"data checks failed for the run as of {as_of}; the previous publication stays "
+            f"current. Failed:\n  {failures}\nData Docs: {report.data_docs_index}"
+        )
+        (run_directory(settings, as_of) / "failure.txt").write_text(reason + "\n", "utf-8")
+        raise ChecksFailedError(reason)
+    return result
+
+
+def publish_build(settings: Settings, as_of: date) -> dict[str, str]:
+    return publish.publish(settings, as_of).to_dict()
+
+
+def summarize(settings: Settings, as_of: date) -> dict[str, Any]:
+    """Write the run's summary beside its other records and hand it back."""
+    with publish.connect_published(settings) as con:
+        run_summary = summary.build_summary(con, settings, as_of)
+    run_dir = run_directory(settings, as_of)
+    _write_json(run_dir / "summary.json", run_summary.to_dict())
+    (run_dir / "summary.txt").write_text(summary.render_text(run_summary), encoding="utf-8")
+    return run_summary.to_dict()
+
+
+def run_directory(settings: Settings, as_of: date):
+    return settings.runs_dir / as_of.isoformat()
+
+
+def _write_json(path, payload: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
