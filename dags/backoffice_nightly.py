@@ -23,6 +23,7 @@ from backoffice.orchestration import WRITER_POOL, dbt_task_group_config
 from backoffice.settings import Settings
 
 settings = Settings.from_env()
+FEED_LABEL = "{{ task.op_kwargs['feed']['source'] }}/{{ task.op_kwargs['feed']['feed'] }}"
 
 
 @dag(
@@ -56,7 +57,7 @@ def backoffice_nightly():
     @task(
         retries=2,
         outlets=raw_tables,
-        map_index_template="{{ task.op_kwargs['feed'] | dictsort | map('last') | join('/') }}",
+        map_index_template=FEED_LABEL,
     )
     def ingest(run: dict, feed: dict) -> dict:
         as_of = date.fromisoformat(run["as_of"])
