@@ -1,0 +1,10 @@
+{#- Custom schema names are used as they are (staging, intermediate, marts),
+    not prefixed with the target schema: the rest of the product reads
+    marts.exceptions by that name. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

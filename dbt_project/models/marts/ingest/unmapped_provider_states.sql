@@ -1,0 +1,35 @@
+{#- Provider states the registry does not map, for the back office to map:
+    one row per state change carrying one, up to the end of D. -#}
+with
+
+unmapped as (
+
+    select * from {{ ref('int_unmapped_provider_states') }}
+
+),
+
+order_lines as (
+
+    select * from {{ ref('int_crm_order_lines__current') }}
+
+)
+
+select
+    unmapped.provider,
+    unmapped.provider_state,
+    unmapped.event_id,
+    unmapped.provider_order_id,
+    unmapped.order_line_id,
+    order_lines.order_id,
+    order_lines.customer_vat,
+    unmapped.state_at,
+    unmapped.state_date,
+    unmapped.reason,
+    unmapped.delivery_date,
+    {{ as_of_date() }} as as_of,
+    unmapped.source_file,
+    unmapped.source_row
+from unmapped
+left join order_lines
+    on unmapped.order_line_id = order_lines.order_line_id
+where unmapped.state_date <= {{ as_of_date() }}

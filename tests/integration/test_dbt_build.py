@@ -1,0 +1,326 @@
+"""dbt builds the exceptions of RULES.md from a small hand-made raw warehouse.
+
+The fixture has one CRM line per must-have control and one clean line, with
+dates chosen so that every age is unambiguous. Rows delivered after the first
+as_of are already in the warehouse: the first run must not see them.
+
+Calendar (2026): Mon 2 Mar, Fri 6 Mar, Mon 9 Mar, Mon 16 Mar, Fri 20 Mar
+(the first as_of), Mon 23 Mar, Fri 27 Mar (the second as_of).
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+DBT_PROJECT = REPO / "dbt_project"
+RAW_SCHEMA = REPO / "src" / "backoffice" / "warehouse" / "raw_schema.sql"
+
+FIRST_AS_OF = "2026-03-20"
+SECOND_AS_OF = "2026-03-27"
+
+CRM_FILE = "crm/signed_orders/2026-03-16/signed_orders_20260316.csv"
+ALFA_ORDERS = "alfa/orders/2026-03-16/orders_20260316.ndjson"
+ALFA_EVENTS = "alfa/activations/2026-03-16/activations_20260316.ndjson"
+NUVOLA_ORDERS = "nuvola/orders/2026-03-16/ordini_20260316.csv"
+NUVOLA_ORDERS_LATE = "nuvola/orders/2026-03-23/ordini_20260323.csv"
+NUVOLA_EVENTS = "nuvola/activations/2026-03-16/attivazioni_20260316.csv"
+NUVOLA_EVENTS_LATE = "nuvola/activations/2026-03-24/attivazioni_20260324.csv"
+ALFA_INVOICE_1 = "alfa/invoices/2026-03-02/IT01234567890_00001.xml"
+ALFA_INVOICE_2 = "alfa/invoices/2026-03-02/IT01234567890_00002.xml"
+NUVOLA_INVOICES = "nuvola/invoices/2026-03-16/fatture_20260316.csv"
+
+STATE_MAP = [
+    ("alfa", "acknowledged", "ACKNOWLEDGED"),
+    ("alfa", "inProgress", "IN_PROGRESS"),
+    ("alfa", "pending", "HELD"),
+    ("alfa", "held", "HELD"),
+    ("alfa", "rejected", "REJECTED"),
+    ("alfa", "failed", "REJECTED"),
+    ("alfa", "completed", "ACTIVE"),
+    ("alfa", "cancelled", "TERMINATED"),
+    ("nuvola", "INSERITO", "ACKNOWLEDGED"),
+    ("nuvola", "IN_LAVORAZIONE", "IN_PROGRESS"),
+    ("nuvola", "SOSPESO", "HELD"),
+    ("nuvola", "RIFIUTATO", "REJECTED"),
+    ("nuvola", "ATTIVO", "ACTIVE"),
+    ("nuvola", "CESSATO", "TERMINATED"),
+]
+
+CUSTOMER = "IT01234567890"
+
+# order_line_id, provider, sku, quantity, unit_price, signed_date, data row
+CRM_LINES = [
+    ("SO-1-01", "alfa", "ALFA-FIBER", 1, "28.00", "2026-02-02", 1),  # clean
+    ("SO-2-01", "nuvola", "NV-VM-S", 1, "40.00", "2026-03-16", 2),  # ORDER_NOT_SUBMITTED
+    ("SO-3-01", "alfa", "ALFA-FIBER", 1, "28.00", "2026-02-27", 3),  # ORDER_STUCK
+    ("SO-4-01", "nuvola", "NV-VM-M", 2, "55.00", "2026-03-06", 4),  # ORDER_REJECTED
+    ("SO-5-01", "alfa", "ALFA-SIP", 2, "10.00", "2026-02-27", 5),  # ORDER_ENTRY_MISMATCH
+    ("SO-6-01", "nuvola", "NV-BACKUP", 1, "30.00", "2026-02-27", 6),  # BILLED_NOT_ACTIVE
+    ("SO-7-01", "alfa", "ALFA-MPLS", 1, "100.00", "2026-01-23", 7),  # PRICE_MISMATCH
+]
+
+# provider, provider_order_id, order_line_id, sku, qty, price, submitted_at, file, row, delivered
+PROVIDER_ORDERS = [
+    ("alfa", "A-100", "SO-1-01", "ALFA-FIBER", 1, "28.00", "2026-02-03 10:00:00+01", ALFA_ORDERS, 1,
+     "2026-03-16"),
+    ("alfa", "A-300", "SO-3-01", "ALFA-FIBER", 1, "28.00", "2026-03-02 10:00:00+01", ALFA_ORDERS, 2,
+     "2026-03-16"),
+    ("nuvola", "N-400", "SO-4-01", "NV-VM-M", 2, "55.00", "2026-03-09 10:00:00+01", NUVOLA_ORDERS, 1,
+     "2026-03-16"),
+    ("alfa", "A-500", "SO-5-01", "ALFA-SIP", 2, "10.00", "2026-03-02 11:00:00+01", ALFA_ORDERS, 3,
+     "2026-03-16"),
+    # the resubmission after the rejection, entered with the wrong price
+    ("alfa", "A-501", "SO-5-01", "ALFA-SIP", 2, "12.50", "2026-03-04 11:00:00+01", ALFA_ORDERS, 4,
+     "2026-03-16"),
+    ("nuvola", "N-600", "SO-6-01", "NV-BACKUP", 1, "30.00", "2026-03-02 09:00:00+01", NUVOLA_ORDERS, 2,
+     "2026-03-16"),
+    ("alfa", "A-700", "SO-7-01", "ALFA-MPLS", 1, "100.00", "2026-01-26 09:00:00+01", ALFA_ORDERS, 5,
+     "2026-03-16"),
+    # delivered after the first as_of: SO-2-01 is submitted on Monday 23 March
+    ("nuvola", "N-200", "SO-2-01", "NV-VM-S", 1, "40.00", "2026-03-23 09:00:00+01",
+     NUVOLA_ORDERS_LATE, 1, "2026-03-23"),
+]
+
+# provider, event_id, order_line_id, provider_state, state_at, file, row, delivered
+ORDER_EVENTS = [
+    ("alfa", "E-1", "SO-1-01", "acknowledged", "2026-02-04 10:00:00+01", ALFA_EVENTS, 1, "2026-03-16"),
+    ("alfa", "E-2", "SO-1-01", "completed", "2026-02-10 10:00:00+01", ALFA_EVENTS, 2, "2026-03-16"),
+    # a state Alfa never documented: kept and reported, not part of the timeline
+    ("alfa", "E-3", "SO-1-01", "onHoldByCustomer", "2026-03-18 10:00:00+01", ALFA_EVENTS, 3,
+     "2026-03-16"),
+    ("alfa", "E-4", "SO-3-01", "acknowledged", "2026-03-03 09:00:00+01", ALFA_EVENTS, 4, "2026-03-16"),
+    ("alfa", "E-5", "SO-5-01", "rejected", "2026-03-03 09:00:00+01", ALFA_EVENTS, 5, "2026-03-16"),
+    ("alfa", "E-6", "SO-5-01", "completed", "2026-03-05 09:00:00+01", ALFA_EVENTS, 6, "2026-03-16"),
+    ("alfa", "E-7", "SO-7-01", "completed", "2026-02-01 09:00:00+01", ALFA_EVENTS, 7, "2026-03-16"),
+    ("nuvola", "NE-1", "SO-4-01", "INSERITO", "2026-03-09 15:00:00+01", NUVOLA_EVENTS, 1,
+     "2026-03-16"),
+    ("nuvola", "NE-2", "SO-4-01", "RIFIUTATO", "2026-03-10 12:00:00+01", NUVOLA_EVENTS, 2,
+     "2026-03-16"),
+    ("nuvola", "NE-3", "SO-6-01", "IN_LAVORAZIONE", "2026-03-16 12:00:00+01", NUVOLA_EVENTS, 3,
+     "2026-03-16"),
+    # delivered after the first as_of
+    ("nuvola", "NE-4", "SO-2-01", "INSERITO", "2026-03-24 09:00:00+01", NUVOLA_EVENTS_LATE, 1,
+     "2026-03-24"),
+]
+
+# provider, invoice, date, line, order_line_id, sku, qty, start, end, unit, net, rate, vat,
+# file, row, delivered
+INVOICE_LINES = [
+    ("alfa", "A/2026/1", "2026-03-01", 1, "SO-1-01", "ALFA-FIBER", 1, "2026-02-10", "2026-02-28",
+     "28.00", "19.00", "22.00", None, ALFA_INVOICE_1, "1/1", "2026-03-02"),
+    ("alfa", "A/2026/2", "2026-03-01", 1, "SO-7-01", "ALFA-MPLS", 1, "2026-02-01", "2026-02-28",
+     "120.00", "120.00", "22.00", None, ALFA_INVOICE_2, "1/1", "2026-03-02"),
+    ("nuvola", "FT-2026-0001", "2026-03-15", 1, "SO-6-01", "NV-BACKUP", 1, "2026-03-01",
+     "2026-03-31", "30.00", "30.00", "22.00", "6.60", NUVOLA_INVOICES, "1", "2026-03-16"),
+    ("nuvola", "FT-2026-0001", "2026-03-15", 2, "SO-9-01", "NV-VM-S", 1, "2026-03-01",
+     "2026-03-31", "15.50", "15.50", "22.00", "3.41", NUVOLA_INVOICES, "2", "2026-03-16"),
+]
+
+# provider, invoice, date, rate, taxable, vat, file, row, delivered
+VAT_SUMMARIES = [
+    ("alfa", "A/2026/1", "2026-03-01", "22.00", "19.00", "4.18", ALFA_INVOICE_1, "1/R1", "2026-03-02"),
+    ("alfa", "A/2026/2", "2026-03-01", "22.00", "120.00", "26.40", ALFA_INVOICE_2, "1/R1",
+     "2026-03-02"),
+]
+
+LOADED_AT = "2026-03-24 23:00:00+00"
+
+
+def _build_raw_warehouse(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+        con.executemany("insert into raw.state_map values (?, ?, ?)", STATE_MAP)
+        for line_id, provider, sku, qty, price, signed, row in CRM_LINES:
+            con.execute(
+                "insert into raw.crm_signed_orders values (?, ?, ?, 'Cliente, Srl', ?, ?, 'x', ?, ?,"
+                " 22.00, ?, 'signed', null, ?, ?, ?, 'sha-crm', 'load-1', '2026-03-16', ?)",
+                [line_id[:4], line_id, CUSTOMER, provider, sku, qty, price, signed,
+                 f"{signed} 12:00:00+00", CRM_FILE, str(row), LOADED_AT],
+            )
+        for prov, po, line_id, sku, qty, price, at, file, row, delivered in PROVIDER_ORDERS:
+            con.execute(
+                "insert into raw.provider_orders values (?, null, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " 'sha', 'load-1', ?, ?)",
+                [prov, po, line_id[:4], line_id, sku, qty, price, at, file, str(row), delivered,
+                 LOADED_AT],
+            )
+        for prov, event_id, line_id, state, at, file, row, delivered in ORDER_EVENTS:
+            con.execute(
+                "insert into raw.provider_order_events values (?, ?, null, ?, ?, ?, null, ?, ?,"
+                " 'sha', 'load-1', ?, ?)",
+                [prov, event_id, line_id, state, at, file, str(row), delivered, LOADED_AT],
+            )
+        for (prov, number, date, line, line_id, sku, qty, start, end, unit, net, rate, vat, file,
+             row, delivered) in INVOICE_LINES:
+            con.execute(
+                "insert into raw.invoice_lines values (?, ?, 'TD01', ?, null, ?, 'EUR', 1, ?, ?, ?,"
+                " 'x', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sha', 'load-1', ?, ?)",
+                [prov, number, date, CUSTOMER, line, line_id, sku, qty, start, end, unit, net,
+                 rate, vat, file, row, delivered, LOADED_AT],
+            )
+        for prov, number, date, rate, taxable, vat, file, row, delivered in VAT_SUMMARIES:
+            con.execute(
+                "insert into raw.invoice_vat_summaries values (?, ?, 'TD01', ?, 1, ?, ?, ?, ?, ?,"
+                " 'sha', 'load-1', ?, ?)",
+                [prov, number, date, rate, taxable, vat, file, row, delivered, LOADED_AT],
+            )
+    finally:
+        con.close()
+
+
+def _dbt_build(warehouse: Path, as_of: str, work: Path) -> None:
+    from dbt.cli.main import dbtRunner
+
+    os.environ["BACKOFFICE_WAREHOUSE_PATH"] = str(warehouse)
+    result = dbtRunner().invoke(
+        [
+            "build",
+            "--profiles-dir", str(DBT_PROJECT),
+            "--project-dir", str(DBT_PROJECT),
+            "--target-path", str(work / "target"),
+            "--log-path", str(work / "logs"),
+            "--vars", f'{{"as_of": "{as_of}"}}',
+            "--quiet",
+        ]
+    )
+    assert result.success, f"dbt build as of {as_of} failed: {result.exception}"
+
+
+def _exceptions(warehouse: Path) -> list[dict]:
+    con = duckdb.connect(str(warehouse))
+    try:
+        cur = con.execute("select * from marts.exceptions order by exception_id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def _by_type_and_line(rows: list[dict]) -> dict[tuple[str, str | None], dict]:
+    return {(r["exception_type"], r["order_line_id"]): r for r in rows}
+
+
+OUTPUT_COLUMNS = [
+    "exception_id", "exception_type", "status", "provider", "customer_vat", "order_id",
+    "order_line_id", "invoice_number", "invoice_line", "period_month", "as_of", "detected_on",
+    "age_business_days", "amount_eur", "credited_eur", "severity", "owner", "evidence",
+    "source_file", "source_row",
+]
+
+
+def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    _build_raw_warehouse(warehouse)
+
+    # --- first run --------------------------------------------------------------------------
+    _dbt_build(warehouse, FIRST_AS_OF, tmp_path)
+    con = duckdb.connect(str(warehouse))
+    try:
+        columns = con.execute(
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = 'marts' and table_name = 'exceptions' order by ordinal_position"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [c[0] for c in columns] == OUTPUT_COLUMNS
+    assert dict(columns)["amount_eur"] == "DECIMAL(18,2)"
+
+    first = _exceptions(warehouse)
+    found = _by_type_and_line(first)
+    assert set(found) == {
+        ("ORDER_NOT_SUBMITTED", "SO-2-01"),
+        ("ORDER_STUCK", "SO-3-01"),
+        ("ORDER_REJECTED", "SO-4-01"),
+        ("ORDER_ENTRY_MISMATCH", "SO-5-01"),
+        ("BILLED_NOT_ACTIVE", "SO-6-01"),
+        ("BILLED_NOT_ACTIVE", "SO-9-01"),
+        ("PRICE_MISMATCH", "SO-7-01"),
+    }
+    for row in first:
+        assert row["status"] == "open"
+        assert str(row["as_of"]) == FIRST_AS_OF
+        assert str(row["detected_on"]) == FIRST_AS_OF
+        assert row["exception_id"].startswith("EX-")
+        assert row["credited_eur"] == Decimal("0.00")
+        assert row["evidence"]
+
+    not_submitted = found[("ORDER_NOT_SUBMITTED", "SO-2-01")]
+    assert not_submitted["provider"] == "nuvola"
+    assert not_submitted["age_business_days"] == 4  # Mon 16 to Fri 20 March
+    assert not_submitted["amount_eur"] == Decimal("0.00")
+    assert not_submitted["owner"] == "back_office"
+    assert not_submitted["severity"] == "medium"  # 4 is not more than twice the SLA of 2
+    assert (not_submitted["source_file"], not_submitted["source_row"]) == (CRM_FILE, "2")
+    assert not_submitted["invoice_number"] is None and not_submitted["period_month"] is None
+
+    stuck = found[("ORDER_STUCK", "SO-3-01")]
+    assert stuck["age_business_days"] == 13  # ACKNOWLEDGED since Tue 3 March
+    assert stuck["owner"] == "customer_care"
+    assert stuck["severity"] == "high"
+    assert (stuck["source_file"], stuck["source_row"]) == (ALFA_EVENTS, "4")
+
+    rejected = found[("ORDER_REJECTED", "SO-4-01")]
+    assert rejected["age_business_days"] == 8  # REJECTED since Tue 10 March
+    assert rejected["owner"] == "back_office"
+    assert (rejected["source_file"], rejected["source_row"]) == (NUVOLA_EVENTS, "2")
+
+    mismatch = found[("ORDER_ENTRY_MISMATCH", "SO-5-01")]
+    assert mismatch["amount_eur"] == Decimal("5.00")  # 2 x 12.50 - 2 x 10.00
+    assert mismatch["owner"] == "back_office"
+    assert (mismatch["source_file"], mismatch["source_row"]) == (ALFA_ORDERS, "4")
+
+    not_active = found[("BILLED_NOT_ACTIVE", "SO-6-01")]
+    assert (not_active["invoice_number"], not_active["invoice_line"]) == ("FT-2026-0001", 1)
+    assert not_active["amount_eur"] == Decimal("30.00")
+    assert not_active["owner"] == "provider_billing"
+    assert (not_active["source_file"], not_active["source_row"]) == (NUVOLA_INVOICES, "1")
+    not_in_crm = found[("BILLED_NOT_ACTIVE", "SO-9-01")]
+    assert not_in_crm["amount_eur"] == Decimal("15.50")
+    assert not_in_crm["order_id"] is None
+
+    price = found[("PRICE_MISMATCH", "SO-7-01")]
+    assert (price["invoice_number"], price["invoice_line"]) == ("A/2026/2", 1)
+    assert price["amount_eur"] == Decimal("20.00")
+    assert price["evidence"] == (
+        "billed 120.00 for 2026-02-01..2026-02-28, expected 100.00:"
+        " unit price 120.00 vs contracted 100.00"
+    )
+    assert (price["source_file"], price["source_row"]) == (ALFA_INVOICE_2, "1/1")
+
+    con = duckdb.connect(str(warehouse))
+    try:
+        unmapped = con.execute(
+            "select provider, order_line_id, provider_state from marts.unmapped_provider_states"
+        ).fetchall()
+    finally:
+        con.close()
+    assert unmapped == [("alfa", "SO-1-01", "onHoldByCustomer")]
+
+    # --- the same as_of again: nothing changes ------------------------------------------------
+    _dbt_build(warehouse, FIRST_AS_OF, tmp_path)
+    assert _exceptions(warehouse) == first
+
+    # --- a week later: SO-2-01 was submitted and acknowledged --------------------------------
+    _dbt_build(warehouse, SECOND_AS_OF, tmp_path)
+    second = _by_type_and_line(_exceptions(warehouse))
+    assert set(second) == set(found)
+    resolved = second[("ORDER_NOT_SUBMITTED", "SO-2-01")]
+    assert resolved["status"] == "resolved"
+    assert resolved["exception_id"] == not_submitted["exception_id"]
+    assert str(resolved["detected_on"]) == FIRST_AS_OF
+    assert str(resolved["as_of"]) == SECOND_AS_OF
+    assert resolved["source_file"] == not_submitted["source_file"]
+    still = second[("ORDER_STUCK", "SO-3-01")]
+    assert still["status"] == "open"
+    assert still["exception_id"] == stuck["exception_id"]
+    assert str(still["detected_on"]) == FIRST_AS_OF
+    assert still["age_business_days"] == 18
