@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from time import monotonic, sleep
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 ROME = ZoneInfo("Europe/Rome")
 WHOLE_FILE_ROW = "file"
+LOCK_WAIT_SECONDS = 600.0
 RAW_FILE_LIMIT = 1 << 20  # bytes of an unreadable file kept in quarantine
 _DELIVERY_DIR = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FATTURAPA_SUMMARIES = "invoice_vat_summaries"
@@ -117,7 +119,7 @@ def ingest_feed(
     path.parent.mkdir(parents=True, exist_ok=True)
     load = _Load(spec, settings.landing_dir, load_id_for(as_of, source, feed), loaded_at_for(as_of))
     counts = dict.fromkeys(("loaded", "redelivery", "unreadable", "loaded_rows", "quarantined"), 0)
-    con = duckdb.connect(str(path))
+    con = connect_for_writing(path)
     try:
         ensure_raw_schema(con, registry)
         for delivery, file in delivered_files(settings.landing_dir, spec, as_of):
@@ -142,6 +144,25 @@ def ingest_feed(
     )
     log.info("ingested %s/%s as of %s: %s", source, feed, as_of, report.to_dict())
     return report
+
+
+def connect_for_writing(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Any:
+    """Open the warehouse, waiting while another process holds DuckDB's single-writer lock.
+
+    Feeds may be ingested by parallel tasks; each opens, loads and closes, so
+    waiting for the lock serialises them instead of failing the run.
+    """
+    deadline = monotonic() + wait_seconds
+    delay = 0.2
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or monotonic() + delay > deadline:
+                raise
+            log.info("warehouse %s is locked by another writer; retrying", path)
+            sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def delivered_files(landing: Path, feed: Feed, as_of: date) -> Iterator[tuple[date, Path]]:

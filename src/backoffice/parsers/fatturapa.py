@@ -49,13 +49,15 @@ def parse_fatturapa(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
         yield from _body(body, number, customer, feed.source)
 
 
+def safe_parser() -> etree.XMLParser:
+    """An XML parser that expands no entity, loads no DTD and never uses the network."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
 def parse_xml(data: bytes) -> etree._Element:
-    """Parse without entity expansion, DTD loading or network access."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+    """Parse safely, and refuse any DOCTYPE (an invoice never has one)."""
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
         raise FileUnreadable(f"not well-formed XML: {exc}") from None
     if root.getroottree().docinfo.doctype:
@@ -101,7 +103,7 @@ def _line(
     related: list[tuple[str, set[int]]],
 ) -> Record | Rejection:
     text = _text(line, "NumeroLinea")
-    row = f"{body}/{text if text and text.isdigit() else position}"
+    row = f"{body}/{text if text and text.isascii() and text.isdigit() else position}"
     try:
         number = _int(line, "NumeroLinea")
         values = {
@@ -194,7 +196,7 @@ def _required(element: etree._Element, name: str) -> str:
 
 def _int(element: etree._Element, name: str) -> int:
     value = _required(element, name)
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise _Bad(f'{name} "{value}" is not a whole number')
     try:
         return check_int(int(value))
@@ -254,7 +256,7 @@ def _related_invoices(general: etree._Element | None) -> list[tuple[str, set[int
         refs = {
             int(t)
             for e in _children(element, "RiferimentoNumeroLinea")
-            if (t := (e.text or "").strip()).isdigit()
+            if (t := (e.text or "").strip()).isascii() and t.isdigit()
         }
         related.append((number, refs))
     return related
