@@ -107,7 +107,9 @@ with_credits as (
 
 ),
 
-final as (
+{#- One row per identity, whatever the data: a line delivered twice in
+    different files must not break the key. -#}
+identified as (
 
     select
         {{ exception_id(
@@ -139,6 +141,13 @@ final as (
         source_file,
         source_row
     from with_credits
+
+),
+
+final as (
+
+    select * from identified
+    qualify row_number() over (partition by exception_id order by source_file, source_row) = 1
 
 )
 
