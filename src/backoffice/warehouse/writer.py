@@ -42,14 +42,14 @@ class BatchWriter:
         table: str,
         row_columns: tuple[Column, ...],
         constants: Mapping[str, Any],
-        batch_rows: int = BATCH_ROWS,
+        batch_rows: int | None = None,
     ) -> None:
         self.con = con
         self.table = table
         self.schema = pa.schema([(c.name, arrow_type(c)) for c in row_columns])
         self.names = [c.name for c in row_columns]
         self.constants = dict(constants)
-        self.batch_rows = batch_rows
+        self.batch_rows = batch_rows or BATCH_ROWS
         self.buffer: list[list[Any]] = [[] for _ in self.names]
         self.pending = 0
         self.written = 0

@@ -1,0 +1,592 @@
+"""Ingest into a real DuckDB file: lineage, quarantine, redeliveries, reruns, new providers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from backoffice import ingest
+from backoffice.parsers.records import FileUnreadable, Record
+from backoffice.registry import load_registry
+from backoffice.settings import PROJECT_DIR, Settings
+from backoffice.warehouse import writer
+from backoffice.warehouse.tables import LINEAGE_COLUMNS, TABLES
+
+pytestmark = pytest.mark.integration
+
+SAMPLES = Path("/work/shared/reference/fatturapa/samples")
+D1, D2, D3 = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)
+DATA_TABLES = [*TABLES, "landed_files", "quarantine", "state_map"]
+
+CRM_HEADER = (
+    "order_id,order_line_id,customer_vat,customer_name,provider,sku,description,quantity,"
+    "unit_price,vat_rate,signed_date,line_status,cancelled_date,updated_at"
+)
+NUVOLA_ORDERS_HEADER = (
+    "id_ordine_fornitore;rif_ordine;rif_riga;codice_articolo;quantita;prezzo_unitario;"
+    "data_inserimento"
+)
+NUVOLA_EVENTS_HEADER = "id_evento;id_ordine_fornitore;rif_riga;stato;data_ora;motivo"
+NUVOLA_INVOICES_HEADER = (
+    "numero_documento;tipo_documento;data_documento;rif_documento_collegato;cliente_piva;"
+    "numero_riga;rif_riga;codice_articolo;descrizione;quantita;periodo_dal;periodo_al;"
+    "prezzo_unitario;importo;aliquota_iva;imposta;valuta"
+)
+
+
+# --- a small landing zone -------------------------------------------------------
+
+
+def _put(landing: Path, relative: str, data: bytes | str, encoding: str = "utf-8") -> Path:
+    path = landing / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
+    return path
+
+
+def _csv(lines: list[str]) -> str:
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _create_event(event_id: str, order: str, line_ids: list[str], price: str = "19.90") -> str:
+    items = ",".join(
+        f'{{"id": "{line}", "quantity": 2, "action": "add", "productOffering": {{"id": "FIBRA"}},'
+        f' "itemPrice": [{{"priceType": "recurring", "recurringChargePeriod": "month",'
+        f' "price": {{"dutyFreeAmount": {{"unit": "EUR", "value": {price}}}}}}}]}}'
+        for line in line_ids
+    )
+    return (
+        f'{{"eventId": "{event_id}", "eventTime": "2026-03-02T10:00:00+01:00",'
+        f' "eventType": "ProductOrderCreateEvent", "event": {{"productOrder": {{"id": "{order}",'
+        f' "creationDate": "2026-03-02T09:00:00+01:00", "externalId": [{{"id": "SO-1",'
+        f' "externalIdentifierType": "resellerOrder"}}], "productOrderItem": [{items}]}}}}}}'
+    )
+
+
+def _state_event(event_id: str, line: str, state: str, at: str) -> str:
+    return json.dumps(
+        {
+            "eventId": event_id,
+            "eventTime": at,
+            "eventType": "ProductOrderStateChangeEvent",
+            "event": {
+                "productOrder": {"id": "A-1", "itemStateChange": [{"itemId": line, "state": state}]}
+            },
+        }
+    )
+
+
+def _landing(landing: Path) -> None:
+    """One delivery of every contract feed, with one corrupt row or file here and there."""
+    _put(
+        landing,
+        "crm/signed_orders/2026-03-02/crm_20260302.csv",
+        _csv(
+            [
+                CRM_HEADER,
+                'SO-1,SO-1-01,IT01234567890,"Caffè Ñandú, S.r.l.",alfa,FIBRA,"Fibra, 1G",2,'
+                "19.9,22.00,2026-02-27,signed,,2026-02-27T16:00:00Z",
+                "SO-1,SO-1-02,IT01234567890,Rossi,nuvola,VM-S,,1,10.0000,22.00,2026-02-27,"
+                "signed,,2026-02-27T16:00:00Z",
+                "SO-1,SO-1-03,IT01234567890,Rossi,nuvola,VM-S,,1,10.0000,22.00,27/02/2026,"
+                "signed,,2026-02-27T16:00:00Z",
+            ]
+        ),
+    )
+    _put(
+        landing,
+        "alfa/orders/2026-03-02/orders_20260302.ndjson",
+        "\n".join([_create_event("E1", "A-1", ["SO-1-01"]), "{not json"]) + "\n",
+    )
+    _put(
+        landing,
+        "alfa/activations/2026-03-02/activations_20260302.ndjson",
+        "\n".join(
+            [
+                _state_event("E2", "SO-1-01", "acknowledged", "2026-03-02T11:00:00+01:00"),
+                _state_event("E3", "SO-1-01", "partiallyDelivered", "2026-03-02T12:00:00+01:00"),
+            ]
+        )
+        + "\n",
+    )
+    for name in ("IT01234567890_FPR01.xml", "IT01234567890_FPR03.xml"):
+        shutil.copy(
+            SAMPLES / "official-sdi" / name, _put(landing, f"alfa/invoices/2026-03-02/{name}", b"")
+        )
+    p7m = "IT01234567890_FPR03.xml.p7m"
+    shutil.copy(SAMPLES / "signed" / p7m, _put(landing, f"alfa/invoices/2026-03-02/{p7m}", b""))
+    _put(
+        landing,
+        "nuvola/orders/2026-03-02/ordini_20260302.csv",
+        _csv(
+            [
+                NUVOLA_ORDERS_HEADER,
+                "NV-1;SO-1;SO-1-02;VM-S;1;1.234,5;01/03/2026 10:00:00",
+                "NV-1;SO-1;SO-1-03;VM-S;due;10,00;01/03/2026 10:00:00",
+            ]
+        ),
+        "cp1252",
+    )
+    _put(
+        landing,
+        "nuvola/activations/2026-03-02/attivazioni_20260302.csv",
+        _csv(
+            [
+                NUVOLA_EVENTS_HEADER,
+                "EV-1;NV-1;SO-1-02;INSERITO;29/03/2026 01:59:59;",
+                "EV-2;NV-1;SO-1-02;IN_LAVORAZIONE;29/03/2026 02:30:00;ora inesistente",
+                "EV-3;NV-1;SO-1-02;ATTIVO;29/03/2026 03:00:00;",
+                "EV-4;NV-1;SO-1-02;SOSPESO;25/10/2026 02:30:00;ora doppia",
+                "EV-5;NV-1;SO-1-02;CESSATO;25/10/2026 03:00:00;disdetta “cliente”",
+            ]
+        ),
+        "cp1252",
+    )
+    _put(
+        landing,
+        "nuvola/invoices/2026-03-02/fatture_202602.csv",
+        _csv(
+            [
+                NUVOLA_INVOICES_HEADER,
+                "FN-1;TD01;28/02/2026;;IT01234567890;1;SO-1-02;VM-S;"
+                "Canone VM S \u2013 10 € al mese;1;"
+                "01/02/2026;28/02/2026;1.234,50;1.234,50;22,00;271,59;EUR",
+            ]
+        ),
+        "cp1252",
+    )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    landing = tmp_path / "landing"
+    _landing(landing)
+    return Settings(project_dir=PROJECT_DIR, landing_dir=landing, data_dir=tmp_path / "data")
+
+
+def _ingest_all(settings: Settings, as_of: date, **kwargs) -> dict[tuple[str, str], dict]:
+    registry = load_registry(settings.registry_path)
+    return {
+        (s, f): ingest.ingest_feed(settings, s, f, as_of, **kwargs).to_dict()
+        for s, f in registry.feeds()
+    }
+
+
+def _query(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(settings.build_warehouse), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def _snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
+            t: sorted(con.execute(f"select * from raw.{t}").fetchall(), key=repr)
+            for t in DATA_TABLES
+        }
+
+
+# --- the tests ----------------------------------------------------------------------
+
+
+def _duckdb_type(sql_type: str) -> str:
+    """information_schema's spelling of a raw_schema.sql type."""
+    named = {"varchar": "VARCHAR", "integer": "INTEGER", "date": "DATE"}
+    named["timestamptz"] = "TIMESTAMP WITH TIME ZONE"
+    return named.get(sql_type) or sql_type.upper().replace(" ", "")
+
+
+def test_the_python_mirror_matches_raw_schema_sql():
+    con = duckdb.connect()
+    ingest.ensure_raw_schema(con, load_registry(PROJECT_DIR / "config" / "providers.yml"))
+    ingest.ensure_raw_schema(con)  # idempotent, and the default registry works
+    for table in TABLES.values():
+        rows = con.execute(
+            "select column_name, data_type, is_nullable = 'NO' from information_schema.columns "
+            "where table_schema = 'raw' and table_name = ? order by ordinal_position",
+            [table.name],
+        ).fetchall()
+        data = [(c.name, _duckdb_type(c.sql_type), c.required) for c in table.columns]
+        assert rows[: len(data)] == data, table.name
+        assert [(name, required) for name, _, required in rows[len(data) :]] == [
+            (name, True) for name in LINEAGE_COLUMNS
+        ]
+    assert con.execute("select count(*) from raw.state_map").fetchone() == (14,)
+
+
+def test_every_feed_loads_with_lineage_and_counts_reconcile_per_file(settings):
+    reports = _ingest_all(settings, D1)
+    assert reports["nuvola", "orders"] == {
+        "source": "nuvola",
+        "feed": "orders",
+        "files_loaded": 1,
+        "files_redelivered": 0,
+        "files_unreadable": 0,
+        "rows_read": 2,
+        "rows_loaded": 1,
+        "rows_quarantined": 1,
+    }
+    assert reports["alfa", "invoices"]["files_loaded"] == 3
+    assert reports["alfa", "invoices"]["rows_loaded"] == 2 + 5 + 5
+    assert reports["crm", "signed_orders"]["rows_quarantined"] == 1
+    json.dumps(reports[("alfa", "orders")])  # XCom-ready
+
+    # per file: rows_read = rows_loaded + rows_quarantined, and both match the tables
+    loaded_rows = " union all ".join(f"select _source_file as f from raw.{t}" for t in TABLES)
+    files = _query(
+        settings,
+        f"""
+        with loaded as (select f, count(*) as n from ({loaded_rows}) group by f),
+        rejected as (select source_file as f, count(*) as n from raw.quarantine group by 1)
+        select file_path, status, rows_read, rows_loaded, rows_quarantined,
+            coalesce(loaded.n, 0), coalesce(rejected.n, 0)
+        from raw.landed_files
+        left join loaded on loaded.f = file_path
+        left join rejected on rejected.f = file_path
+        """,
+    )
+    assert len(files) == 9
+    for path, status, read, loaded, quarantined, in_tables, in_quarantine in files:
+        assert status == "loaded", path
+        assert read == loaded + quarantined, path
+        assert (loaded, quarantined) == (in_tables, in_quarantine), path
+
+    (lineage,) = _query(
+        settings,
+        "select _source_file, _source_row, _file_sha256, _load_id, _delivery_date, _loaded_at "
+        "from raw.provider_orders where provider = 'nuvola'",
+    )
+    assert lineage[:2] == ("nuvola/orders/2026-03-02/ordini_20260302.csv", "1")
+    assert len(lineage[2]) == 64
+    assert lineage[3] == "2026-03-02/nuvola/orders"
+    assert lineage[4] == D1
+    assert lineage[5] == datetime(2026, 3, 2, 22, 59, 59, tzinfo=UTC)  # 23:59:59 in Rome
+
+
+def test_a_corrupt_row_is_quarantined_with_its_reason(settings):
+    _ingest_all(settings, D1)
+    rows = _query(
+        settings,
+        "select source, feed, source_file, source_row, reason, raw_record, load_id "
+        "from raw.quarantine order by source, feed",
+    )
+    by_feed = {(r[0], r[1]): r for r in rows}
+    nuvola = by_feed["nuvola", "orders"]
+    assert nuvola[2:6] == (
+        "nuvola/orders/2026-03-02/ordini_20260302.csv",
+        "2",
+        'row 2: quantita "due" is not a whole number',
+        "NV-1;SO-1;SO-1-03;VM-S;due;10,00;01/03/2026 10:00:00",
+    )
+    assert by_feed["crm", "signed_orders"][4] == (
+        'row 3: signed_date "27/02/2026" is not a date in the form yyyy-mm-dd'
+    )
+    assert by_feed["alfa", "orders"][3:5] == (
+        "2",
+        "line 2: not valid JSON (Expecting property name enclosed in double quotes, column 2)",
+    )
+    # and the good rows of the same files loaded
+    assert _query(
+        settings, "select order_line_id, quantity, unit_price from raw.provider_orders order by 1"
+    ) == [
+        ("SO-1-01", 2, Decimal("19.9000")),
+        ("SO-1-02", 1, Decimal("1234.5000")),
+    ]
+
+
+def test_cp1252_text_and_rome_local_times_land_correctly(settings):
+    _ingest_all(settings, D1)
+    (description,) = _query(
+        settings, "select description from raw.invoice_lines where provider = 'nuvola'"
+    )
+    assert description == ("Canone VM S \u2013 10 € al mese",)
+    events = _query(
+        settings,
+        "select provider_state, state_at, reason from raw.provider_order_events "
+        "where provider = 'nuvola' order by event_id",
+    )
+    assert [(s, t.astimezone(UTC)) for s, t, _ in events] == [
+        ("INSERITO", datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC)),
+        ("IN_LAVORAZIONE", datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),  # 02:30 never happened
+        ("ATTIVO", datetime(2026, 3, 29, 1, 0, tzinfo=UTC)),
+        ("SOSPESO", datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),  # 02:30 happened twice: the first
+        ("CESSATO", datetime(2026, 10, 25, 2, 0, tzinfo=UTC)),
+    ]
+    assert events[4][2] == "disdetta “cliente”"
+    # unknown provider states are kept as landed, and the state map is there to map them
+    assert _query(
+        settings,
+        "select provider_state from raw.provider_order_events where provider = 'alfa' order by 1",
+    ) == [
+        ("acknowledged",),
+        ("partiallyDelivered",),
+    ]
+    assert _query(
+        settings,
+        "select canonical_state from raw.state_map "
+        "where provider = 'nuvola' and provider_state = 'SOSPESO'",
+    ) == [("HELD",)]
+
+
+def test_a_redelivered_identical_file_is_loaded_once(settings):
+    original = settings.landing_dir / "nuvola/orders/2026-03-02/ordini_20260302.csv"
+    _put(
+        settings.landing_dir, "nuvola/orders/2026-03-03/ordini_20260303.csv", original.read_bytes()
+    )
+    _put(
+        settings.landing_dir,
+        "nuvola/orders/2026-03-03/ordini_20260303_bis.csv",
+        original.read_bytes(),
+    )
+    report = ingest.ingest_feed(settings, "nuvola", "orders", D2)
+    assert (report.files_loaded, report.files_redelivered, report.rows_loaded) == (1, 2, 1)
+    assert _query(
+        settings,
+        "select file_path, status, duplicate_of, rows_read "
+        "from raw.landed_files order by file_path",
+    ) == [
+        ("nuvola/orders/2026-03-02/ordini_20260302.csv", "loaded", None, 2),
+        (
+            "nuvola/orders/2026-03-03/ordini_20260303.csv",
+            "redelivery",
+            "nuvola/orders/2026-03-02/ordini_20260302.csv",
+            0,
+        ),
+        (
+            "nuvola/orders/2026-03-03/ordini_20260303_bis.csv",
+            "redelivery",
+            "nuvola/orders/2026-03-02/ordini_20260302.csv",
+            0,
+        ),
+    ]
+    assert _query(settings, "select count(*) from raw.provider_orders") == [(1,)]
+    assert _query(settings, "select count(*) from raw.quarantine") == [(1,)]
+
+
+def test_a_rerun_of_the_same_date_changes_nothing_and_is_reproducible(settings, tmp_path):
+    first = _ingest_all(settings, D1)
+    before = _snapshot(settings.build_warehouse)
+    again = _ingest_all(settings, D1)
+    assert _snapshot(settings.build_warehouse) == before
+    assert all(r["files_loaded"] == r["rows_read"] == 0 for r in again.values())
+    # a fresh warehouse fed the same landing zone is the same, row for row
+    other = tmp_path / "other.duckdb"
+    assert _ingest_all(settings, D1, warehouse=other) == first
+    assert _snapshot(other) == before
+
+
+def test_deliveries_after_the_as_of_date_wait_for_their_run(settings):
+    line = "NV-2;SO-2;SO-2-01;VM-M;3;20,00;03/03/2026 09:00:00"
+    _put(
+        settings.landing_dir,
+        "nuvola/orders/2026-03-03/ordini_20260303.csv",
+        _csv([NUVOLA_ORDERS_HEADER, line]),
+        "cp1252",
+    )
+    assert ingest.ingest_feed(settings, "nuvola", "orders", D1).files_loaded == 1
+    assert ingest.ingest_feed(settings, "nuvola", "orders", D2).files_loaded == 1
+    assert ingest.ingest_feed(settings, "nuvola", "orders", D3).files_loaded == 0
+    assert _query(
+        settings, "select _load_id, _delivery_date from raw.provider_orders order by 1"
+    ) == [
+        ("2026-03-02/nuvola/orders", D1),
+        ("2026-03-03/nuvola/orders", D2),
+    ]
+
+
+def test_unreadable_files_are_recorded_and_quarantined_and_the_run_goes_on(settings):
+    folder = "alfa/invoices/2026-03-03"
+    _put(settings.landing_dir, f"{folder}/IT01234567890_00001.xml", b"<p:FatturaElettronica><oops")
+    _put(settings.landing_dir, f"{folder}/IT01234567890_00002.xml.p7m", b"\x30\x82\x01\x00broken")
+    _put(settings.landing_dir, f"{folder}/leggimi.txt", "consegna di marzo")
+    shutil.copy(
+        SAMPLES / "official-sdi/IT01234567890_FPA01.xml",
+        _put(settings.landing_dir, f"{folder}/IT01234567890_00003.xml", b""),
+    )
+    _put(
+        settings.landing_dir,
+        "nuvola/orders/2026-03-03/ordini_x.csv",
+        _csv(["codice;quantita", "A;1"]),
+        "cp1252",
+    )
+
+    report = ingest.ingest_feed(settings, "alfa", "invoices", D2)
+    assert (report.files_loaded, report.files_unreadable) == (4, 3)
+    assert report.rows_read == report.rows_loaded + report.rows_quarantined
+    assert ingest.ingest_feed(settings, "nuvola", "orders", D2).files_unreadable == 1
+
+    unreadable = dict(
+        _query(
+            settings, "select file_path, error from raw.landed_files where status = 'unreadable'"
+        )
+    )
+    assert unreadable[f"{folder}/IT01234567890_00001.xml"].startswith("not well-formed XML")
+    assert unreadable[f"{folder}/IT01234567890_00002.xml.p7m"].startswith(
+        "not a valid CAdES/PKCS#7"
+    )
+    assert unreadable[f"{folder}/leggimi.txt"] == (
+        "the file name matches none of the feed's patterns (IT*_*.xml, IT*_*.xml.p7m)"
+    )
+    assert (
+        "lacks column(s) ['id_ordine_fornitore'"
+        in unreadable["nuvola/orders/2026-03-03/ordini_x.csv"]
+    )
+    quarantined = dict(
+        _query(
+            settings,
+            "select source_file, raw_record from raw.quarantine where source_row = 'file'",
+        )
+    )
+    assert quarantined[f"{folder}/leggimi.txt"] == "consegna di marzo"
+    assert quarantined[f"{folder}/IT01234567890_00001.xml"] == "<p:FatturaElettronica><oops"
+    assert quarantined[f"{folder}/IT01234567890_00002.xml.p7m"].startswith("base64:")
+    counts = _query(
+        settings,
+        "select rows_read, rows_loaded, rows_quarantined from raw.landed_files "
+        "where status = 'unreadable'",
+    )
+    assert set(counts) == {(1, 0, 1)}
+
+
+def test_a_file_that_fails_half_way_leaves_no_rows(settings, monkeypatch):
+    real_parse = ingest.parse_file
+
+    def half_then(error):
+        def parse(path, feed):
+            for number, item in enumerate(real_parse(path, feed)):
+                if number == 1:
+                    raise error
+                yield item
+
+        return parse
+
+    monkeypatch.setattr(ingest, "parse_file", half_then(FileUnreadable("truncated delivery")))
+    report = ingest.ingest_feed(settings, "alfa", "invoices", D1)
+    assert (report.files_loaded, report.files_unreadable, report.rows_loaded) == (0, 3, 0)
+    assert _query(settings, "select count(*) from raw.invoice_lines") == [(0,)]
+
+    monkeypatch.setattr(ingest, "parse_file", half_then(RuntimeError("disk on fire")))
+    with pytest.raises(RuntimeError):
+        ingest.ingest_feed(settings, "nuvola", "activations", D1)
+    assert _query(
+        settings,
+        "select (select count(*) from raw.landed_files where source = 'nuvola'), "
+        "(select count(*) from raw.provider_order_events)",
+    ) == [(0, 0)]
+    monkeypatch.undo()
+    assert ingest.ingest_feed(settings, "nuvola", "activations", D1).rows_loaded == 5
+
+
+def test_batches_are_flushed_along_the_way(settings, monkeypatch):
+    monkeypatch.setattr(writer, "BATCH_ROWS", 7)
+    lines = [f"NV-9;SO-9;SO-9-{i:02d};VM-S;{i};{i},50;02/03/2026 10:00:00" for i in range(1, 51)]
+    _put(
+        settings.landing_dir,
+        "nuvola/orders/2026-03-02/ordini_grande.csv",
+        _csv([NUVOLA_ORDERS_HEADER, *lines]),
+        "cp1252",
+    )
+    report = ingest.ingest_feed(settings, "nuvola", "orders", D1)
+    assert report.rows_loaded == 51
+    rows = _query(
+        settings,
+        "select count(*), count(distinct _source_row), sum(quantity), sum(unit_price) "
+        "from raw.provider_orders where _source_file like '%grande%'",
+    )
+    assert rows == [(50, 50, 1275, Decimal("1300.0000"))]
+
+
+def test_a_new_provider_needs_only_a_registry_entry(tmp_path):
+    """A third provider with Italian CSV and its own column names and states: YAML only."""
+    project = tmp_path / "project"
+    doc = yaml.safe_load((PROJECT_DIR / "config" / "providers.yml").read_text(encoding="utf-8"))
+    doc["sources"]["stella"] = {
+        "description": "Stella Telecom (Italian CSV)",
+        "states": {"APERTO": "ACKNOWLEDGED", "ATTIVATO": "ACTIVE", "KO": "REJECTED"},
+        "feeds": {
+            "orders": {
+                "kind": "provider_orders",
+                "format": "delimited",
+                "dialect": {"base": "italian_csv", "delimiter": "|"},
+                "patterns": ["STELLA_ORD_*.txt"],
+                "columns": {
+                    "provider_order_id": "NUM_ORDINE",
+                    "order_id": "ORDINE_CLIENTE",
+                    "order_line_id": "RIGA_CLIENTE",
+                    "sku": "PRODOTTO",
+                    "quantity": "QTA",
+                    "unit_price": "CANONE_MESE",
+                    "submitted_at": "REGISTRATO_IL",
+                },
+            },
+            "activations": {
+                "kind": "provider_order_events",
+                "format": "delimited",
+                "dialect": "italian_csv",
+                "patterns": ["STELLA_EVT_*.csv"],
+                "columns": {
+                    "event_id": "ID",
+                    "order_line_id": "RIGA_CLIENTE",
+                    "provider_state": "ESITO",
+                    "state_at": "QUANDO",
+                },
+            },
+        },
+    }
+    (project / "config").mkdir(parents=True)
+    (project / "config" / "providers.yml").write_text(
+        yaml.safe_dump(doc, allow_unicode=True), "utf-8"
+    )
+    landing = tmp_path / "landing"
+    _put(
+        landing,
+        "stella/orders/2026-03-02/STELLA_ORD_0001.txt",
+        _csv(
+            [
+                "NUM_ORDINE|ORDINE_CLIENTE|RIGA_CLIENTE|PRODOTTO|QTA|CANONE_MESE|REGISTRATO_IL|NOTE",
+                "ST-1|SO-7|SO-7-01|SIM-5G|4|1.000,25|01/03/2026 23:30:00|più €",
+            ]
+        ),
+        "cp1252",
+    )
+    _put(
+        landing,
+        "stella/activations/2026-03-02/STELLA_EVT_0001.csv",
+        _csv(
+            [
+                "ID;RIGA_CLIENTE;ESITO;QUANDO",
+                "X1;SO-7-01;ATTIVATO;02/03/2026 08:00:00",
+                "X2;SO-7-01;SCONOSCIUTO;02/03/2026 09:00:00",
+            ]
+        ),
+        "cp1252",
+    )
+    settings = Settings(project_dir=project, landing_dir=landing, data_dir=tmp_path / "data")
+    assert ("stella", "orders") in load_registry(settings.registry_path).feeds()
+    assert ingest.ingest_feed(settings, "stella", "orders", D1).rows_loaded == 1
+    assert ingest.ingest_feed(settings, "stella", "activations", D1).rows_loaded == 2
+    assert _query(
+        settings,
+        "select provider, provider_order_id, quantity, unit_price, submitted_at "
+        "from raw.provider_orders",
+    ) == [("stella", "ST-1", 4, Decimal("1000.2500"), datetime(2026, 3, 1, 22, 30, tzinfo=UTC))]
+    assert _query(settings, "select provider_state from raw.provider_order_events order by 1") == [
+        ("ATTIVATO",),
+        ("SCONOSCIUTO",),
+    ]
+    assert ("stella", "ATTIVATO", "ACTIVE") in _query(settings, "select * from raw.state_map")
+
+
+def test_parse_results_are_only_records_for_the_feed_tables(settings):
+    feed = load_registry(settings.registry_path).feed("alfa", "invoices")
+    path = next((settings.landing_dir / "alfa/invoices/2026-03-02").iterdir())
+    assert {i.table for i in ingest.parse_file(path, feed) if isinstance(i, Record)} == {
+        "invoice_lines",
+        "invoice_vat_summaries",
+    }
