@@ -34,10 +34,10 @@ charges as (
 
 ),
 
-{#- 1. An earlier TD01 line of the same provider for the same order line whose
-    period overlaps: earlier is an earlier invoice date, or the same date and
-    an invoice number that sorts first as text, or the same invoice and a
-    smaller line number (billing_seq orders exactly so). -#}
+-- 1. An earlier TD01 line of the same provider for the same order line whose
+-- period overlaps: earlier is an earlier invoice date, or the same date and
+-- an invoice number that sorts first as text, or the same invoice and a
+-- smaller line number (billing_seq orders exactly so).
 duplicates as (
 
     select
@@ -48,8 +48,8 @@ duplicates as (
         on
             later.provider = earlier.provider
             and later.order_line_id = earlier.order_line_id
-            and earlier.billing_seq < later.billing_seq
-            and earlier.period_start_date <= later.period_end_date
+            and later.billing_seq > earlier.billing_seq
+            and later.period_end_date >= earlier.period_start_date
             and later.period_start_date <= earlier.period_end_date
     group by later.billing_seq
 
@@ -83,8 +83,8 @@ with_contract as (
 
 ),
 
-{#- A day is billable when the line is active on it: on or after the
-    activation date and before the termination date. -#}
+-- A day is billable when the line is active on it: on or after the
+-- activation date and before the termination date.
 billable as (
 
     select

@@ -10,12 +10,14 @@ holidays as (
 
 spine as (
 
-    select cast(day_start as date) as calendar_date
-    from range(
-        cast('{{ var("calendar_start_year") }}-01-01' as date),
-        cast('{{ var("calendar_end_year") | int + 1 }}-01-01' as date),
-        interval 1 day
-    ) as days (day_start)
+    select
+        cast(
+            unnest(generate_series(
+                cast('{{ var("calendar_start_year") }}-01-01' as date),
+                cast('{{ var("calendar_end_year") }}-12-31' as date),
+                interval 1 day
+            )) as date
+        ) as calendar_date
 
 ),
 
@@ -26,7 +28,7 @@ years as (
 
 ),
 
-{#- Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher). -#}
+-- Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher).
 easter_terms as (
 
     select

@@ -107,8 +107,8 @@ with_credits as (
 
 ),
 
-{#- One row per identity, whatever the data: a line delivered twice in
-    different files must not break the key. -#}
+-- One row per identity, whatever the data: a line delivered twice in
+-- different files must not break the key.
 identified as (
 
     select

@@ -45,8 +45,8 @@ current_states as (
 
 ),
 
-{#- The current state began at the first record of it since the last record
-    of a different state. -#}
+-- The current state began at the first record of it since the last record
+-- of a different state.
 last_different as (
 
     select
@@ -56,7 +56,7 @@ last_different as (
     inner join timeline
         on
             current_states.order_line_id = timeline.order_line_id
-            and timeline.canonical_state != current_states.current_state
+            and current_states.current_state != timeline.canonical_state
     group by current_states.order_line_id
 
 ),
@@ -103,7 +103,7 @@ terminations as (
 
 ),
 
-{#- The latest submission at the line's provider (ORDER_ENTRY_MISMATCH). -#}
+-- The latest submission at the line's provider (ORDER_ENTRY_MISMATCH).
 submissions as (
 
     select
@@ -164,8 +164,8 @@ lifecycle as (
         activated.state_date as activation_date,
         activated.source_file as activation_source_file,
         activated.source_row as activation_source_row,
-        terminated.state_at as terminated_at,
-        terminated.state_date as termination_date,
+        termination.state_at as terminated_at,
+        termination.state_date as termination_date,
         coalesce(latest_submissions.submissions_count, 0) as submissions_count,
         latest_submissions.provider_order_id as latest_provider_order_id,
         latest_submissions.submitted_at as latest_submitted_at,
@@ -191,10 +191,10 @@ lifecycle as (
             and activations.activation_seq = activated.timeline_seq
     left join terminations
         on crm_lines.order_line_id = terminations.order_line_id
-    left join timeline as terminated
+    left join timeline as termination
         on
-            terminations.order_line_id = terminated.order_line_id
-            and terminations.termination_seq = terminated.timeline_seq
+            terminations.order_line_id = termination.order_line_id
+            and terminations.termination_seq = termination.timeline_seq
     left join latest_submissions
         on crm_lines.order_line_id = latest_submissions.order_line_id
 

@@ -32,18 +32,18 @@ state_map as (
 submissions as (
 
     select
-        provider_orders.provider,
-        provider_orders.order_line_id,
+        provider,
+        order_line_id,
         'SUBMITTED' as canonical_state,
         cast(null as varchar) as provider_state,
-        provider_orders.submitted_at as state_at,
-        provider_orders.submitted_date as state_date,
+        submitted_at as state_at,
+        submitted_date as state_date,
         'order' as record_kind,
-        provider_orders.provider_order_id,
-        provider_orders.event_id,
-        provider_orders.source_file,
-        provider_orders.source_row,
-        provider_orders.source_row_number
+        provider_order_id,
+        event_id,
+        source_file,
+        source_row,
+        source_row_number
     from provider_orders
 
 ),
