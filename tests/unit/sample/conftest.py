@@ -1,0 +1,23 @@
+"""One default sample per test session (seed 7, 400 lines, two runs), shared read-only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from backoffice.sample import GeneratedSample, generate_landing_zone
+
+AS_OF = (date(2026, 3, 2), date(2026, 3, 9))
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSample:
+    root = tmp_path_factory.mktemp("sample")
+    return generate_landing_zone(
+        root / "landing",
+        root / "expected_exceptions.csv",
+        seed=7,
+        order_lines=400,
+        as_of_dates=AS_OF,
+    )
