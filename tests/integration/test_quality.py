@@ -1,0 +1,327 @@
+"""The GX checks against real DuckDB files: a clean warehouse passes, each defect is named.
+
+The marts are built by dbt elsewhere; here they are made by hand with OUTPUT.md's columns, so
+that these tests pin the checks, not the transformations.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from backoffice.quality import CheckReport, run_checks
+from backoffice.settings import PROJECT_DIR, Settings
+
+pytestmark = pytest.mark.integration
+
+AS_OF = date(2026, 3, 31)
+RAW_SCHEMA = PROJECT_DIR / "src" / "backoffice" / "warehouse" / "raw_schema.sql"
+SUITES_DIR = PROJECT_DIR / "expectations" / "expectations"
+
+CRM_FILE = "crm/signed_orders/2026-03-02/signed_orders_20260302.csv"
+ORDERS_FILE = "alfa/orders/2026-03-03/orders_20260303.ndjson"
+EVENTS_FILE = "alfa/activations/2026-03-05/activations_20260305.ndjson"
+INVOICE_FILE = "alfa/invoices/2026-03-31/IT01234567890_00042.xml"
+NUVOLA_FILE = "nuvola/invoices/2026-03-31/fatture_202603.csv"
+LOADED_AT = "2026-03-31 23:00:00+00"
+
+RAW_ROWS = f"""
+insert into raw.landed_files values
+    ('{CRM_FILE}', 'crm', 'signed_orders', '2026-03-02', 900, 'sha-crm', 'load-1', 'loaded',
+     null, 3, 2, 1, null, '{LOADED_AT}'),
+    ('{ORDERS_FILE}', 'alfa', 'orders', '2026-03-03', 800, 'sha-ord', 'load-1', 'loaded',
+     null, 1, 1, 0, null, '{LOADED_AT}'),
+    ('{EVENTS_FILE}', 'alfa', 'activations', '2026-03-05', 700, 'sha-evt', 'load-1', 'loaded',
+     null, 2, 2, 0, null, '{LOADED_AT}'),
+    ('{INVOICE_FILE}', 'alfa', 'invoices', '2026-03-31', 5000, 'sha-inv', 'load-2', 'loaded',
+     null, 1, 1, 0, null, '{LOADED_AT}'),
+    ('{NUVOLA_FILE}', 'nuvola', 'invoices', '2026-03-31', 400, 'sha-nuv', 'load-2', 'loaded',
+     null, 1, 1, 0, null, '{LOADED_AT}'),
+    ('alfa/invoices/2026-03-31/IT01234567890_00042_again.xml', 'alfa', 'invoices',
+     '2026-03-31', 5000, 'sha-inv', 'load-2', 'redelivery', '{INVOICE_FILE}', 0, 0, 0, null,
+     '{LOADED_AT}');
+
+insert into raw.quarantine values
+    ('crm', 'signed_orders', '{CRM_FILE}', '3', 'quantity: not an integer (''due'')',
+     'SO-2026-000002,...', 'sha-crm', 'load-1', '{LOADED_AT}');
+
+insert into raw.state_map values
+    ('alfa', 'acknowledged', 'ACKNOWLEDGED'), ('alfa', 'completed', 'ACTIVE');
+
+insert into raw.crm_signed_orders values
+    ('SO-2026-000001', 'SO-2026-000001-01', 'IT01234567890', 'Caffè Rossi, S.r.l.', 'alfa',
+     'FIBRA-1G', 'Fibra 1 Gbit/s', 2, 10.0000, 22.00, '2026-03-02', 'signed', null,
+     '2026-03-02 09:00:00+00', '{CRM_FILE}', '1', 'sha-crm', 'load-1', '2026-03-02', '{LOADED_AT}'),
+    ('SO-2026-000001', 'SO-2026-000001-02', 'IT01234567890', 'Caffè Rossi, S.r.l.', 'nuvola',
+     'VM-S', 'Small VM', 1, 25.5000, 22.00, '2026-03-02', 'cancelled', '2026-03-03',
+     '2026-03-03 09:00:00+00', '{CRM_FILE}', '2', 'sha-crm', 'load-1', '2026-03-02', '{LOADED_AT}');
+
+insert into raw.provider_orders values
+    ('alfa', 'evt-1', 'ALFA-900', 'SO-2026-000001', 'SO-2026-000001-01', 'FIBRA-1G', 2, 10.0000,
+     '2026-03-03 10:00:00+00', '{ORDERS_FILE}', '1', 'sha-ord', 'load-1', '2026-03-03',
+     '{LOADED_AT}');
+
+insert into raw.provider_order_events values
+    ('alfa', 'evt-2', 'ALFA-900', 'SO-2026-000001-01', 'acknowledged', '2026-03-03 11:00:00+00',
+     null, '{EVENTS_FILE}', '1', 'sha-evt', 'load-1', '2026-03-05', '{LOADED_AT}'),
+    ('alfa', 'evt-3', 'ALFA-900', 'SO-2026-000001-01', 'completed', '2026-03-05 09:00:00+00',
+     null, '{EVENTS_FILE}', '2', 'sha-evt', 'load-1', '2026-03-05', '{LOADED_AT}');
+
+insert into raw.invoice_lines values
+    ('alfa', 'A-2026-042', 'TD01', '2026-03-31', null, 'IT01234567890', 'EUR', 1, 1,
+     'SO-2026-000001-01', 'FIBRA-1G', 'Fibra 1 Gbit/s marzo', 2, '2026-03-05', '2026-03-31',
+     12.00, 20.90, 22.00, null, '{INVOICE_FILE}', '1/1', 'sha-inv', 'load-2', '2026-03-31',
+     '{LOADED_AT}'),
+    ('nuvola', 'N-2026-007', 'TD04', '2026-03-31', 'N-2026-001', 'IT01234567890', 'EUR', 1, 1,
+     'SO-2026-000001-02', 'VM-S', 'Storno', 1, '2026-03-01', '2026-03-31', 25.50, 25.50, 22.00,
+     5.61, '{NUVOLA_FILE}', '1', 'sha-nuv', 'load-2', '2026-03-31', '{LOADED_AT}');
+
+insert into raw.invoice_vat_summaries values
+    ('alfa', 'A-2026-042', 'TD01', '2026-03-31', 1, 22.00, 20.90, 4.60, '{INVOICE_FILE}', '1/R1',
+     'sha-inv', 'load-2', '2026-03-31', '{LOADED_AT}');
+"""
+
+MARTS = f"""
+create schema marts;
+create table marts.exceptions (
+    exception_id varchar, exception_type varchar, status varchar, provider varchar,
+    customer_vat varchar, order_id varchar, order_line_id varchar, invoice_number varchar,
+    invoice_line varchar, period_month varchar, as_of date, detected_on date,
+    age_business_days integer, amount_eur decimal(18, 4), credited_eur decimal(18, 4),
+    severity varchar, owner varchar, evidence varchar, source_file varchar, source_row varchar
+);
+insert into marts.exceptions values
+    ('EX-1', 'PRICE_MISMATCH', 'open', 'alfa', 'IT01234567890', 'SO-2026-000001',
+     'SO-2026-000001-01', 'A-2026-042', '1', null, '{AS_OF}', '2026-03-31', 0, 4.00, 0.00,
+     'low', 'provider_billing',
+     'billed 20.90, expected 16.90: unit price 12.00 vs contracted 10.00',
+     '{INVOICE_FILE}', '1/1'),
+    ('EX-2', 'ACTIVE_NOT_BILLED', 'open', 'alfa', 'IT01234567890', 'SO-2026-000001',
+     'SO-2026-000001-01', null, null, '2026-02', '{AS_OF}', '2026-03-25', 4, -12.50, 0.00, 'low',
+     'provider_billing', 'active 5 days of 2026-02, none billed: expected 12.50',
+     '{EVENTS_FILE}', '2'),
+    ('EX-3', 'UNMATCHED_CREDIT', 'resolved', 'nuvola', 'IT01234567890', 'SO-2026-000001',
+     'SO-2026-000001-02', 'N-2026-007', '1', null, '2026-03-30', '2026-03-20', 7, -25.50, 0.00,
+     'low', 'provider_billing', 'credit note N-2026-007 line 1 of 25.50 matches no exception',
+     '{NUVOLA_FILE}', '1');
+
+create table marts.order_lines (
+    order_line_id varchar, order_id varchar, provider varchar, customer_vat varchar,
+    current_state varchar, current_state_since date
+);
+insert into marts.order_lines values
+    ('SO-2026-000001-01', 'SO-2026-000001', 'alfa', 'IT01234567890', 'ACTIVE', '2026-03-05'),
+    ('SO-2026-000001-02', 'SO-2026-000001', 'nuvola', 'IT01234567890', null, null);
+"""
+
+
+def build_warehouse(path: Path, *defects: str) -> Path:
+    """A warehouse as ingest and dbt leave it, then the given SQL defects applied."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute(RAW_SCHEMA.read_text())
+        con.execute(RAW_ROWS)
+        con.execute(MARTS)
+        for defect in defects:
+            con.execute(defect)
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        project_dir=PROJECT_DIR, landing_dir=tmp_path / "landing", data_dir=tmp_path / "data"
+    )
+
+
+def committed_expectations() -> int:
+    return sum(len(json.loads(p.read_text())["expectations"]) for p in SUITES_DIR.glob("*/*.json"))
+
+
+def failing(report: CheckReport) -> list[tuple[str, str, str | None]]:
+    return [
+        (o.table_name, o.expectation_type, o.column_name or o.description)
+        for o in report.outcomes
+        if not o.success
+    ]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def git_status(folder: Path) -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "--", str(folder)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_clean_warehouse_passes_and_is_recorded(settings: Settings, tmp_path: Path) -> None:
+    warehouse = build_warehouse(settings.build_warehouse)
+    before = (snapshot(settings.expectations_dir), git_status(settings.expectations_dir))
+
+    started = time.monotonic()
+    report = run_checks(settings, warehouse=warehouse, run_id="run-1", as_of=AS_OF)
+    elapsed = time.monotonic() - started
+    print(f"run_checks took {elapsed:.1f}s for {report.evaluated} expectations")
+
+    assert failing(report) == []
+    assert report.success
+    assert report.failures == ()
+    assert report.evaluated == committed_expectations() == report.passed
+    assert report.data_docs_index == settings.gx_dir / "data_docs" / "index.html"
+    assert report.data_docs_index.is_file()
+    assert (snapshot(settings.expectations_dir), git_status(settings.expectations_dir)) == before
+    assert json.loads(json.dumps(report.to_dict()))["success"] is True
+
+    # The warehouse is free again, and holds one row per expectation of the run.
+    with duckdb.connect(str(warehouse)) as con:
+        rows = con.execute(
+            "select count(*), count(distinct suite), bool_and(success), min(as_of) "
+            "from audit.gx_results where run_id = 'run-1'"
+        ).fetchone()
+        kwargs = con.execute(
+            "select kwargs from audit.gx_results where table_name = 'marts.exceptions' "
+            "and expectation_type = 'expect_column_values_to_be_unique'"
+        ).fetchone()
+    assert rows == (report.evaluated, 9, True, AS_OF)
+    assert json.loads(kwargs[0]) == {"column": "exception_id"}
+
+
+def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> None:
+    warehouse = build_warehouse(settings.build_warehouse)
+    first = run_checks(settings, warehouse=warehouse, run_id="run-1", as_of=AS_OF)
+    run_checks(settings, warehouse=warehouse, run_id="run-1", as_of=AS_OF)
+    run_checks(settings, warehouse=warehouse, run_id="run-2", as_of=date(2026, 4, 1))
+    with duckdb.connect(str(warehouse)) as con:
+        counts = con.execute(
+            "select run_id, count(*) from audit.gx_results group by run_id order by run_id"
+        ).fetchall()
+    assert counts == [("run-1", first.evaluated), ("run-2", first.evaluated)]
+
+
+@pytest.mark.parametrize(
+    ("defect", "expected", "summary"),
+    [
+        pytest.param(
+            "update marts.exceptions set source_file = null where exception_id in ('EX-1', 'EX-2')",
+            ("marts.exceptions", "expect_column_values_to_not_be_null", "source_file"),
+            "marts.exceptions: expect_column_values_to_not_be_null(source_file) failed: "
+            "2 unexpected",
+            id="exception-without-source-file",
+        ),
+        pytest.param(
+            "update marts.exceptions set amount_eur = 4.005 where exception_id = 'EX-1'",
+            (
+                "marts.exceptions",
+                "unexpected_rows_expectation",
+                "amount_eur and credited_eur are whole cents",
+            ),
+            "marts.exceptions: unexpected_rows_expectation(amount_eur and credited_eur are "
+            "whole cents) failed: 1 unexpected",
+            id="amount-with-three-decimals",
+        ),
+        pytest.param(
+            "insert into marts.order_lines values "
+            "('SO-2026-000001-01', 'SO-2026-000001', 'alfa', 'IT01234567890', 'HELD', null)",
+            ("marts.order_lines", "expect_column_values_to_be_unique", "order_line_id"),
+            "marts.order_lines: expect_column_values_to_be_unique(order_line_id) failed: "
+            "2 unexpected",
+            id="order-line-with-two-current-states",
+        ),
+        pytest.param(
+            "update raw.landed_files set rows_read = 4 where feed = 'signed_orders'",
+            (
+                "raw.landed_files",
+                "unexpected_rows_expectation",
+                "every row read was either loaded or quarantined "
+                "(rows_read = rows_loaded + rows_quarantined)",
+            ),
+            None,
+            id="rows-read-do-not-add-up",
+        ),
+        pytest.param(
+            "update raw.crm_signed_orders set customer_vat = 'IT123' where _source_row = '2'",
+            (
+                "raw.crm_signed_orders",
+                "unexpected_rows_expectation",
+                "customer_vat is IT and 11 digits",
+            ),
+            None,
+            id="malformed-vat-number",
+        ),
+        pytest.param(
+            "update marts.exceptions set exception_type = 'PRICE_ERROR' "
+            "where exception_id = 'EX-1'",
+            ("marts.exceptions", "expect_column_values_to_be_in_set", "exception_type"),
+            None,
+            id="exception-type-not-in-catalogue",
+        ),
+        pytest.param(
+            "alter table marts.exceptions add column note varchar",
+            (
+                "marts.exceptions",
+                "expect_table_columns_to_match_ordered_list",
+                "exactly OUTPUT.md's columns, in its order",
+            ),
+            None,
+            id="exceptions-with-a-column-too-many",
+        ),
+    ],
+)
+def test_defect_fails_exactly_its_expectation(
+    settings: Settings, defect: str, expected: tuple[str, str, str | None], summary: str | None
+) -> None:
+    warehouse = build_warehouse(settings.build_warehouse, defect)
+    report = run_checks(settings, warehouse=warehouse, run_id="run-bad", as_of=AS_OF)
+
+    assert not report.success
+    assert failing(report) == [expected]
+    assert report.failed == 1
+    assert len(report.failures) == 1
+    if summary is not None:
+        assert report.failures == (summary,)
+    with duckdb.connect(str(warehouse)) as con:
+        failed = con.execute(
+            "select table_name, expectation_type, severity from audit.gx_results "
+            "where run_id = 'run-bad' and not success"
+        ).fetchall()
+    assert failed == [(expected[0], expected[1], "critical")]
+
+
+def test_unmapped_provider_state_is_reported_not_blocking(settings: Settings) -> None:
+    warehouse = build_warehouse(
+        settings.build_warehouse,
+        "update raw.provider_order_events set provider_state = 'suspendedByProvider' "
+        "where event_id = 'evt-2'",
+    )
+    report = run_checks(settings, warehouse=warehouse, run_id="run-1", as_of=AS_OF)
+
+    assert report.success
+    assert report.failed == 0
+    assert report.warnings == (
+        "raw.provider_order_events: unexpected_rows_expectation(provider states not in the "
+        "registry's mapping (kept and reported, not blocking)) failed: 1 unexpected",
+    )
+
+
+def test_missing_mart_fails_the_checks_instead_of_raising(settings: Settings) -> None:
+    warehouse = build_warehouse(settings.build_warehouse, "drop table marts.order_lines")
+    report = run_checks(settings, warehouse=warehouse, run_id="run-1", as_of=AS_OF)
+
+    assert not report.success
+    assert {o.table_name for o in report.outcomes if not o.success} == {"marts.order_lines"}
+    assert all("error: " in f for f in report.failures)
