@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from sample_io import AS_OF
 
 from backoffice.sample import GeneratedSample, generate_landing_zone
-
-AS_OF = (date(2026, 3, 2), date(2026, 3, 9))
 
 
 @pytest.fixture(scope="session")
