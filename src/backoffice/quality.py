@@ -25,8 +25,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,6 +45,8 @@ BLOCKING_SEVERITY = "critical"
 SQL_EXPECTATION = "unexpected_rows_expectation"
 DATA_DOCS_DIR = "data_docs"
 WHOLE = {"name": "whole"}
+ERROR = "error: "
+MISSING_TABLE = f"{ERROR}the table does not exist"
 
 RESULTS_DDL = """
 create schema if not exists audit;
@@ -84,16 +88,14 @@ class Outcome:
         return not self.success and self.severity == BLOCKING_SEVERITY
 
     def summary(self) -> str:
-        """E.g. `marts.exceptions: expect_column_values_to_not_be_null(source_file) failed: ...`."""
-        target = self.column_name or (self.description if self.kwargs.keys() else None)
-        if self.expectation_type == SQL_EXPECTATION:
-            target = self.description or self.column_name
+        """E.g. `marts.order_lines: expect_column_values_to_be_unique(order_line_id) failed: 2`."""
+        target = self.description if self.expectation_type == SQL_EXPECTATION else self.column_name
         head = f"{self.table_name}: {self.expectation_type}" + (f"({target})" if target else "")
-        if self.observed_value and self.observed_value.startswith("error: "):
+        if self.observed_value and self.observed_value.startswith(ERROR):
             return f"{head} failed: {self.observed_value}"
         if self.unexpected_count is not None:
             return f"{head} failed: {self.unexpected_count} unexpected"
-        return f"{head} failed: observed {self.observed_value}"
+        return f"{head} failed: observed {_shorten(self.observed_value or '')}"
 
 
 @dataclass(frozen=True)
@@ -138,18 +140,18 @@ def run_checks(settings: Settings, *, warehouse: Path, run_id: str, as_of: date)
         raise FileNotFoundError(f"no warehouse at {warehouse}")
     context_dir = _instantiate_context(settings.expectations_dir, settings.gx_dir)
     validated_at = datetime.now(UTC)
-    outcomes = _validate(context_dir, warehouse, run_id, validated_at)
+    outcomes = _validate(context_dir, warehouse, run_id, validated_at, _tables(warehouse))
     _record(warehouse, outcomes, run_id=run_id, as_of=as_of, validated_at=validated_at)
-    failures = tuple(o.summary() for o in outcomes if o.blocking)
-    warnings = tuple(o.summary() for o in outcomes if not o.success and not o.blocking)
+    failures = _summaries(o for o in outcomes if o.blocking)
+    warnings = _summaries(o for o in outcomes if not o.success and not o.blocking)
     report = CheckReport(
         run_id=run_id,
         as_of=as_of,
         success=not failures,
         evaluated=len(outcomes),
         passed=sum(o.success for o in outcomes),
-        failed=len(failures),
-        warned=len(warnings),
+        failed=sum(o.blocking for o in outcomes),
+        warned=sum(not o.success and not o.blocking for o in outcomes),
         failures=failures,
         warnings=warnings,
         data_docs_index=context_dir / DATA_DOCS_DIR / "index.html",
@@ -167,6 +169,31 @@ def run_checks(settings: Settings, *, warehouse: Path, run_id: str, as_of: date)
     return report
 
 
+def _tables(warehouse: Path) -> set[str]:
+    """The warehouse's tables, so that a missing one is reported once, not by each expectation."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables"
+        ).fetchall()
+    return {name for (name,) in rows}
+
+
+def _summaries(outcomes: Iterable[Outcome]) -> tuple[str, ...]:
+    """One line per failed expectation; one per table for a table that is not there."""
+    lines: list[str] = []
+    missing: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome.observed_value == MISSING_TABLE:
+            missing[outcome.table_name] = missing.get(outcome.table_name, 0) + 1
+        else:
+            lines.append(outcome.summary())
+    lines.extend(
+        f"{table}: the table does not exist ({count} expectations not evaluated)"
+        for table, count in missing.items()
+    )
+    return tuple(lines)
+
+
 def _instantiate_context(source: Path, target: Path) -> Path:
     """A fresh copy of the committed context, so that a run writes only in the data dir."""
     if not (source / "great_expectations.yml").is_file():
@@ -177,14 +204,19 @@ def _instantiate_context(source: Path, target: Path) -> Path:
     return target
 
 
-def _validate(context_dir: Path, warehouse: Path, run_id: str, at: datetime) -> list[Outcome]:
+def _validate(
+    context_dir: Path, warehouse: Path, run_id: str, at: datetime, tables: set[str]
+) -> list[Outcome]:
     """Run every suite inside DuckDB; every engine is disposed before this returns."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
     context = gx.get_context(mode="file", context_root_dir=str(context_dir))
-    plans = _plan(context)
+    plans, not_run = _plan(context, tables)
+    if not plans:
+        context.build_data_docs()
+        return not_run
     # All assets at once: GX rewrites great_expectations.yml on every asset it adds.
     source = context.data_sources.add_or_update_sql(
         name=DATASOURCE,
@@ -220,7 +252,7 @@ def _validate(context_dir: Path, warehouse: Path, run_id: str, at: datetime) -> 
     finally:
         _dispose(source)
     context.build_data_docs()
-    outcomes = [
+    outcomes = not_run + [
         plans[suite_result.suite_name].outcome(expectation_result)
         for suite_result in result.run_results.values()
         for expectation_result in suite_result.results
@@ -229,18 +261,24 @@ def _validate(context_dir: Path, warehouse: Path, run_id: str, at: datetime) -> 
     return outcomes
 
 
-def _plan(context: Any) -> dict[str, _Plan]:
+def _plan(context: Any, tables: set[str]) -> tuple[dict[str, _Plan], list[Outcome]]:
     """Rewrite the copied suites into what runs here: each SQL rule becomes its own query asset.
 
     A table's suite keeps its other expectations and runs on `select * from <table>`; the rule
-    runs on its unexpected rows, expected to be none, and is reported as the rule.
+    runs on its unexpected rows, expected to be none, and is reported as the rule. The suite of
+    a table that does not exist is not run: each of its expectations fails as not evaluated.
     """
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
     plans: dict[str, _Plan] = {}
+    not_run: list[Outcome] = []
     for suite in context.suites.all():
         table = suite.name
+        if table not in tables:
+            plan = _Plan(table=table, query="")
+            not_run.extend(plan.not_evaluated(e.configuration) for e in suite.expectations)
+            continue
         rules = [e for e in suite.expectations if e.expectation_type == SQL_EXPECTATION]
         native = [e for e in suite.expectations if e.expectation_type != SQL_EXPECTATION]
         context.suites.add_or_update(
@@ -261,7 +299,7 @@ def _plan(context: Any) -> dict[str, _Plan]:
                 query=f"select * from ({query}) as unexpected",
                 rule=rule.configuration,
             )
-    return plans
+    return plans, not_run
 
 
 def _dispose(source: Any) -> None:
@@ -282,9 +320,11 @@ class _Plan:
     query: str
     rule: Any = None
 
+    def not_evaluated(self, config: Any) -> Outcome:
+        return self._outcome(config, success=False, observed=MISSING_TABLE, unexpected=None)
+
     def outcome(self, result: Any) -> Outcome:
         config = self.rule if self.rule is not None else result.expectation_config
-        kwargs = _jsonable({k: v for k, v in config.kwargs.items() if k != "batch_id"})
         details = result.result or {}
         error = _error(result.exception_info)
         observed: Any = details.get("observed_value")
@@ -292,22 +332,33 @@ class _Plan:
         if self.rule is not None and isinstance(observed, int):
             unexpected = observed
         if error:
-            observed_text = f"error: {error}"
+            observed_text = f"{ERROR}{error}"
         elif observed is not None:
             observed_text = json.dumps(_jsonable(observed))
         elif unexpected:
             observed_text = json.dumps(_jsonable(details.get("partial_unexpected_list", [])))
         else:
             observed_text = None
+        return self._outcome(
+            config,
+            success=bool(result.success) and not error,
+            observed=observed_text,
+            unexpected=None if unexpected is None else int(unexpected),
+        )
+
+    def _outcome(
+        self, config: Any, *, success: bool, observed: str | None, unexpected: int | None
+    ) -> Outcome:
+        kwargs = _jsonable({k: v for k, v in config.kwargs.items() if k != "batch_id"})
         return Outcome(
             suite=self.table,
             table_name=self.table,
             expectation_type=str(config.type),
             column_name=_columns(kwargs),
             kwargs=kwargs,
-            success=bool(result.success) and not error,
-            observed_value=observed_text,
-            unexpected_count=None if unexpected is None else int(unexpected),
+            success=success,
+            observed_value=observed,
+            unexpected_count=unexpected,
             severity=str(getattr(config.severity, "value", config.severity)),
             description=config.description,
         )
@@ -330,8 +381,14 @@ def _error(info: Any) -> str | None:
     candidates = [info, *(v for v in info.values() if isinstance(v, dict))]
     for item in candidates:
         if item.get("raised_exception") and item.get("exception_message"):
-            return " ".join(str(item["exception_message"]).split())[:500]
+            message = " ".join(str(item["exception_message"]).split())
+            message = re.sub(r"^\([\w.]+\)\s*", "", message.split(" [SQL: ")[0])
+            return _shorten(message, 300)
     return None
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _jsonable(value: Any) -> Any:
