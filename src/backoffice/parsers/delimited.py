@@ -81,7 +81,7 @@ def _plan(header: list[str], feed: Feed, readers: LocaleReaders) -> _Plan:
 
 def _constants(feed: Feed, readers: LocaleReaders) -> dict[str, Any]:
     table = TABLES[feed.kind]
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = dict.fromkeys(table.names)  # unmapped optional fields stay null
     if table.source_column:
         values[table.source_column] = feed.source
     for field, text in feed.constants.items():
@@ -106,9 +106,10 @@ def _row(
         return _reject(row, number, feed, f"has {len(row)} fields, the header has {width}")
     values = dict(constants)
     problems: list[str] = []
+    undecodable = _UNDECODABLE.search("\x00".join(row)) is not None
     for field, index, read, required in plan:
         raw = row[index]
-        if _UNDECODABLE.search(raw):
+        if undecodable and _UNDECODABLE.search(raw):
             problems.append(f"{header[index]} holds bytes that are not {feed.dialect.encoding}")
         elif not raw.strip():
             values[field] = None

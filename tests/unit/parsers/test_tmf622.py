@@ -111,7 +111,8 @@ def test_prices_are_exact_decimals_never_floats(tmp_path, registry):
     path = _ndjson(tmp_path, _create_event(price="0.1"), _create_event("SO-1-02", price="19.99"))
     first, second = parse_tmf622(path, registry.feed("alfa", "orders"))
     assert first.values["unit_price"] == Decimal("0.1")
-    assert str(second.values["unit_price"]) == "19.9900"
+    assert second.values["unit_price"] == Decimal("19.99")
+    assert isinstance(second.values["unit_price"], Decimal)
     assert first.values["order_id"] == "SO-1"
     assert first.values["quantity"] == 2
     assert first.values["submitted_at"] == datetime(2026, 3, 2, 8, 59, 0, 123000, tzinfo=UTC)
