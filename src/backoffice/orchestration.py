@@ -46,6 +46,7 @@ def dbt_task_group_config(settings: Settings) -> dict[str, Any]:
             "env": {"BACKOFFICE_WAREHOUSE_PATH": str(settings.build_warehouse)},
             "append_env": True,
             "pool": WRITER_POOL,
+            "emit_datasets": False,  # the DAG's own Assets mark what it produces
             "retries": 0,
         },
     }

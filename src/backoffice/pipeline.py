@@ -37,7 +37,7 @@ def begin_run(settings: Settings, as_of: date) -> dict[str, Any]:
     """Start the private build from the current publication and lay down the raw schema."""
     warehouse = publish.start_build(settings)
     with duckdb.connect(str(warehouse)) as con:
-        ingest.ensure_raw_schema(con)
+        ingest.ensure_raw_schema(con, load_registry(settings.registry_path))
     run_dir = run_directory(settings, as_of)
     run_dir.mkdir(parents=True, exist_ok=True)
     return {"as_of": as_of.isoformat(), "warehouse": str(warehouse)}
