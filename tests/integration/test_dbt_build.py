@@ -4,6 +4,8 @@ The fixture has one CRM line per must-have control and one clean line, with
 dates chosen so that every age is unambiguous. Rows delivered after the first
 as_of are already in the warehouse: the first run must not see them.
 
+Beyond those: ACTIVE_NOT_BILLED, VAT_ERROR, a credit note and an unmatched credit.
+
 Calendar (2026): Mon 2 Mar, Fri 6 Mar, Mon 9 Mar, Mon 16 Mar, Fri 20 Mar
 (the first as_of), Mon 23 Mar, Fri 27 Mar (the second as_of).
 """
@@ -35,7 +37,9 @@ NUVOLA_EVENTS = "nuvola/activations/2026-03-16/attivazioni_20260316.csv"
 NUVOLA_EVENTS_LATE = "nuvola/activations/2026-03-24/attivazioni_20260324.csv"
 ALFA_INVOICE_1 = "alfa/invoices/2026-03-02/IT01234567890_00001.xml"
 ALFA_INVOICE_2 = "alfa/invoices/2026-03-02/IT01234567890_00002.xml"
+ALFA_INVOICE_3 = "alfa/invoices/2026-03-02/IT01234567890_00003.xml"
 NUVOLA_INVOICES = "nuvola/invoices/2026-03-16/fatture_20260316.csv"
+NUVOLA_CREDIT_NOTES = "nuvola/invoices/2026-03-25/fatture_20260325.csv"
 
 STATE_MAP = [
     ("alfa", "acknowledged", "ACKNOWLEDGED"),
@@ -65,6 +69,7 @@ CRM_LINES = [
     ("SO-5-01", "alfa", "ALFA-SIP", 2, "10.00", "2026-02-27", 5),  # ORDER_ENTRY_MISMATCH
     ("SO-6-01", "nuvola", "NV-BACKUP", 1, "30.00", "2026-02-27", 6),  # BILLED_NOT_ACTIVE
     ("SO-7-01", "alfa", "ALFA-MPLS", 1, "100.00", "2026-01-23", 7),  # PRICE_MISMATCH
+    ("SO-8-01", "alfa", "ALFA-SIP", 1, "31.00", "2026-01-08", 8),  # ACTIVE_NOT_BILLED, VAT_ERROR
 ]
 
 # provider, provider_order_id, order_line_id, sku, qty, price, submitted_at, file, row, delivered
@@ -84,6 +89,8 @@ PROVIDER_ORDERS = [
      "2026-03-16"),
     ("alfa", "A-700", "SO-7-01", "ALFA-MPLS", 1, "100.00", "2026-01-26 09:00:00+01", ALFA_ORDERS, 5,
      "2026-03-16"),
+    ("alfa", "A-800", "SO-8-01", "ALFA-SIP", 1, "31.00", "2026-01-09 09:00:00+01", ALFA_ORDERS, 6,
+     "2026-03-16"),
     # delivered after the first as_of: SO-2-01 is submitted on Monday 23 March
     ("nuvola", "N-200", "SO-2-01", "NV-VM-S", 1, "40.00", "2026-03-23 09:00:00+01",
      NUVOLA_ORDERS_LATE, 1, "2026-03-23"),
@@ -100,6 +107,7 @@ ORDER_EVENTS = [
     ("alfa", "E-5", "SO-5-01", "rejected", "2026-03-03 09:00:00+01", ALFA_EVENTS, 5, "2026-03-16"),
     ("alfa", "E-6", "SO-5-01", "completed", "2026-03-05 09:00:00+01", ALFA_EVENTS, 6, "2026-03-16"),
     ("alfa", "E-7", "SO-7-01", "completed", "2026-02-01 09:00:00+01", ALFA_EVENTS, 7, "2026-03-16"),
+    ("alfa", "E-8", "SO-8-01", "completed", "2026-01-15 09:00:00+01", ALFA_EVENTS, 8, "2026-03-16"),
     ("nuvola", "NE-1", "SO-4-01", "INSERITO", "2026-03-09 15:00:00+01", NUVOLA_EVENTS, 1,
      "2026-03-16"),
     ("nuvola", "NE-2", "SO-4-01", "RIFIUTATO", "2026-03-10 12:00:00+01", NUVOLA_EVENTS, 2,
@@ -111,23 +119,39 @@ ORDER_EVENTS = [
      "2026-03-24"),
 ]
 
-# provider, invoice, date, line, order_line_id, sku, qty, start, end, unit, net, rate, vat,
-# file, row, delivered
+# provider, invoice, type, date, related, line, order_line_id, sku, qty, start, end, unit, net,
+# rate, vat, file, row, delivered
 INVOICE_LINES = [
-    ("alfa", "A/2026/1", "2026-03-01", 1, "SO-1-01", "ALFA-FIBER", 1, "2026-02-10", "2026-02-28",
-     "28.00", "19.00", "22.00", None, ALFA_INVOICE_1, "1/1", "2026-03-02"),
-    ("alfa", "A/2026/2", "2026-03-01", 1, "SO-7-01", "ALFA-MPLS", 1, "2026-02-01", "2026-02-28",
-     "120.00", "120.00", "22.00", None, ALFA_INVOICE_2, "1/1", "2026-03-02"),
-    ("nuvola", "FT-2026-0001", "2026-03-15", 1, "SO-6-01", "NV-BACKUP", 1, "2026-03-01",
-     "2026-03-31", "30.00", "30.00", "22.00", "6.60", NUVOLA_INVOICES, "1", "2026-03-16"),
-    ("nuvola", "FT-2026-0001", "2026-03-15", 2, "SO-9-01", "NV-VM-S", 1, "2026-03-01",
-     "2026-03-31", "15.50", "15.50", "22.00", "3.41", NUVOLA_INVOICES, "2", "2026-03-16"),
+    ("alfa", "A/2026/1", "TD01", "2026-03-01", None, 1, "SO-1-01", "ALFA-FIBER", 1, "2026-02-10",
+     "2026-02-28", "28.00", "19.00", "22.00", None, ALFA_INVOICE_1, "1/1", "2026-03-02"),
+    ("alfa", "A/2026/2", "TD01", "2026-03-01", None, 1, "SO-7-01", "ALFA-MPLS", 1, "2026-02-01",
+     "2026-02-28", "120.00", "120.00", "22.00", None, ALFA_INVOICE_2, "1/1", "2026-03-02"),
+    # February billed, January (from the activation on 15 January) never was
+    ("alfa", "A/2026/3", "TD01", "2026-03-01", None, 1, "SO-8-01", "ALFA-SIP", 1, "2026-02-01",
+     "2026-02-28", "31.00", "31.00", "22.00", None, ALFA_INVOICE_3, "1/1", "2026-03-02"),
+    ("nuvola", "FT-2026-0001", "TD01", "2026-03-15", None, 1, "SO-6-01", "NV-BACKUP", 1,
+     "2026-03-01", "2026-03-31", "30.00", "30.00", "22.00", "6.60", NUVOLA_INVOICES, "1",
+     "2026-03-16"),
+    ("nuvola", "FT-2026-0001", "TD01", "2026-03-15", None, 2, "SO-9-01", "NV-VM-S", 1,
+     "2026-03-01", "2026-03-31", "15.50", "15.50", "22.00", "3.41", NUVOLA_INVOICES, "2",
+     "2026-03-16"),
+    # delivered after the first as_of: a credit note crediting the BILLED_NOT_ACTIVE of
+    # SO-6-01 in full, and a line that credits nothing found
+    ("nuvola", "NC-2026-0001", "TD04", "2026-03-25", "FT-2026-0001", 1, "SO-6-01", "NV-BACKUP", 1,
+     "2026-03-01", "2026-03-31", "30.00", "30.00", "22.00", "6.60", NUVOLA_CREDIT_NOTES, "1",
+     "2026-03-25"),
+    ("nuvola", "NC-2026-0001", "TD04", "2026-03-25", "FT-2026-0001", 2, "SO-1-01", "NV-VM-S", 1,
+     "2026-03-01", "2026-03-31", "5.00", "5.00", "22.00", "1.10", NUVOLA_CREDIT_NOTES, "2",
+     "2026-03-25"),
 ]
 
 # provider, invoice, date, rate, taxable, vat, file, row, delivered
 VAT_SUMMARIES = [
     ("alfa", "A/2026/1", "2026-03-01", "22.00", "19.00", "4.18", ALFA_INVOICE_1, "1/R1", "2026-03-02"),
     ("alfa", "A/2026/2", "2026-03-01", "22.00", "120.00", "26.40", ALFA_INVOICE_2, "1/R1",
+     "2026-03-02"),
+    # 22% of 31.00 is 6.82
+    ("alfa", "A/2026/3", "2026-03-01", "22.00", "31.00", "7.00", ALFA_INVOICE_3, "1/R1",
      "2026-03-02"),
 ]
 
@@ -159,13 +183,13 @@ def _build_raw_warehouse(path: Path) -> None:
                 " 'sha', 'load-1', ?, ?)",
                 [prov, event_id, line_id, state, at, file, str(row), delivered, LOADED_AT],
             )
-        for (prov, number, date, line, line_id, sku, qty, start, end, unit, net, rate, vat, file,
-             row, delivered) in INVOICE_LINES:
+        for (prov, number, doc_type, date, related, line, line_id, sku, qty, start, end, unit, net,
+             rate, vat, file, row, delivered) in INVOICE_LINES:
             con.execute(
-                "insert into raw.invoice_lines values (?, ?, 'TD01', ?, null, ?, 'EUR', 1, ?, ?, ?,"
+                "insert into raw.invoice_lines values (?, ?, ?, ?, ?, ?, 'EUR', 1, ?, ?, ?,"
                 " 'x', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sha', 'load-1', ?, ?)",
-                [prov, number, date, CUSTOMER, line, line_id, sku, qty, start, end, unit, net,
-                 rate, vat, file, row, delivered, LOADED_AT],
+                [prov, number, doc_type, date, related, CUSTOMER, line, line_id, sku, qty, start,
+                 end, unit, net, rate, vat, file, row, delivered, LOADED_AT],
             )
         for prov, number, date, rate, taxable, vat, file, row, delivered in VAT_SUMMARIES:
             con.execute(
@@ -177,7 +201,7 @@ def _build_raw_warehouse(path: Path) -> None:
         con.close()
 
 
-def _dbt_build(warehouse: Path, as_of: str, work: Path) -> None:
+def _dbt_build(warehouse: Path, as_of: str, work: Path, *, unit_tests: bool = True) -> None:
     from dbt.cli.main import dbtRunner
 
     os.environ["BACKOFFICE_WAREHOUSE_PATH"] = str(warehouse)
@@ -190,6 +214,7 @@ def _dbt_build(warehouse: Path, as_of: str, work: Path) -> None:
             "--log-path", str(work / "logs"),
             "--vars", f'{{"as_of": "{as_of}"}}',
             "--quiet",
+            *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
         ]
     )
     assert result.success, f"dbt build as of {as_of} failed: {result.exception}"
@@ -206,7 +231,7 @@ def _exceptions(warehouse: Path) -> list[dict]:
 
 
 def _by_type_and_line(rows: list[dict]) -> dict[tuple[str, str | None], dict]:
-    return {(r["exception_type"], r["order_line_id"]): r for r in rows}
+    return {(r["exception_type"], r["order_line_id"] or r["invoice_number"]): r for r in rows}
 
 
 OUTPUT_COLUMNS = [
@@ -244,6 +269,8 @@ def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> Non
         ("BILLED_NOT_ACTIVE", "SO-6-01"),
         ("BILLED_NOT_ACTIVE", "SO-9-01"),
         ("PRICE_MISMATCH", "SO-7-01"),
+        ("ACTIVE_NOT_BILLED", "SO-8-01"),
+        ("VAT_ERROR", "A/2026/3"),
     }
     for row in first:
         assert row["status"] == "open"
@@ -296,6 +323,17 @@ def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> Non
     )
     assert (price["source_file"], price["source_row"]) == (ALFA_INVOICE_2, "1/1")
 
+    not_billed = found[("ACTIVE_NOT_BILLED", "SO-8-01")]
+    assert not_billed["period_month"] == "2026-01"
+    assert not_billed["amount_eur"] == Decimal("-17.00")  # 31.00 x 17 days of 31 (15-31 Jan)
+    assert not_billed["invoice_number"] is None
+    assert (not_billed["source_file"], not_billed["source_row"]) == (ALFA_EVENTS, "8")
+
+    vat = found[("VAT_ERROR", "A/2026/3")]
+    assert vat["amount_eur"] == Decimal("0.18")  # 7.00 billed, 22% of 31.00 = 6.82
+    assert vat["order_line_id"] is None and vat["invoice_line"] is None
+    assert (vat["source_file"], vat["source_row"]) == (ALFA_INVOICE_3, "1/1")
+
     con = duckdb.connect(str(warehouse))
     try:
         unmapped = con.execute(
@@ -306,13 +344,13 @@ def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> Non
     assert unmapped == [("alfa", "SO-1-01", "onHoldByCustomer")]
 
     # --- the same as_of again: nothing changes ------------------------------------------------
-    _dbt_build(warehouse, FIRST_AS_OF, tmp_path)
+    _dbt_build(warehouse, FIRST_AS_OF, tmp_path, unit_tests=False)
     assert _exceptions(warehouse) == first
 
     # --- a week later: SO-2-01 was submitted and acknowledged --------------------------------
-    _dbt_build(warehouse, SECOND_AS_OF, tmp_path)
+    _dbt_build(warehouse, SECOND_AS_OF, tmp_path, unit_tests=False)
     second = _by_type_and_line(_exceptions(warehouse))
-    assert set(second) == set(found)
+    assert set(second) == set(found) | {("UNMATCHED_CREDIT", "SO-1-01")}
     resolved = second[("ORDER_NOT_SUBMITTED", "SO-2-01")]
     assert resolved["status"] == "resolved"
     assert resolved["exception_id"] == not_submitted["exception_id"]
@@ -324,3 +362,16 @@ def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> Non
     assert still["exception_id"] == stuck["exception_id"]
     assert str(still["detected_on"]) == FIRST_AS_OF
     assert still["age_business_days"] == 18
+
+    credited = second[("BILLED_NOT_ACTIVE", "SO-6-01")]
+    assert credited["status"] == "credited"
+    assert credited["credited_eur"] == Decimal("30.00")
+    assert credited["exception_id"] == not_active["exception_id"]
+    assert str(credited["detected_on"]) == FIRST_AS_OF
+
+    unmatched = second[("UNMATCHED_CREDIT", "SO-1-01")]
+    assert unmatched["status"] == "open"
+    assert (unmatched["invoice_number"], unmatched["invoice_line"]) == ("NC-2026-0001", 2)
+    assert unmatched["amount_eur"] == Decimal("-5.00")
+    assert str(unmatched["detected_on"]) == SECOND_AS_OF
+    assert (unmatched["source_file"], unmatched["source_row"]) == (NUVOLA_CREDIT_NOTES, "2")

@@ -15,6 +15,12 @@ billing_line_exceptions as (
 
 ),
 
+billing_period_exceptions as (
+
+    select * from {{ ref('int_exceptions__billing_periods') }}
+
+),
+
 credit_notes as (
 
     select * from {{ ref('int_credit_notes__matched') }}
@@ -67,6 +73,8 @@ found as (
     select * from lifecycle_exceptions
     union all
     select * from billing_line_exceptions
+    union all
+    select * from billing_period_exceptions
     union all
     select * from unmatched_credits
 
