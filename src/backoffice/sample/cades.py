@@ -73,8 +73,11 @@ def _attribute(kind: str, value: core.Asn1Value) -> cms.CMSAttribute:
     return cms.CMSAttribute({"type": kind, "values": [value]})
 
 
-def wrap(content: bytes, *, seed: int, signed_at: datetime, not_before: date) -> bytes:
-    """The content as encapsulated data of a DER SignedData with one CAdES-BES signer."""
+@lru_cache(maxsize=4)
+def _signer_parts(
+    seed: int, not_before: date
+) -> tuple[ec.EllipticCurvePrivateKey, asn1_x509.Certificate, cms.CMSAttribute]:
+    """The parts of every signature that depend on the signer only (built once: asn1 is slow)."""
     key, cert_der = signer(seed, not_before)
     cert = asn1_x509.Certificate.load(cert_der)
     ess = _SigningCertificateV2(
@@ -90,11 +93,20 @@ def wrap(content: bytes, *, seed: int, signed_at: datetime, not_before: date) ->
             ]
         }
     )
+    attribute = cms.CMSAttribute(
+        {"type": _SIGNING_CERTIFICATE_V2, "values": [core.Any.load(ess.dump())]}
+    )
+    return key, cert, attribute
+
+
+def wrap(content: bytes, *, seed: int, signed_at: datetime, not_before: date) -> bytes:
+    """The content as encapsulated data of a DER SignedData with one CAdES-BES signer."""
+    key, cert, signing_certificate = _signer_parts(seed, not_before)
     attributes = [
         _attribute("content_type", cms.ContentType("data")),
         _attribute("signing_time", cms.Time({"utc_time": signed_at.astimezone(UTC)})),
         _attribute("message_digest", core.OctetString(hashlib.sha256(content).digest())),
-        cms.CMSAttribute({"type": _SIGNING_CERTIFICATE_V2, "values": [core.Any.load(ess.dump())]}),
+        signing_certificate,
     ]
     attributes.sort(key=lambda a: a.dump())  # DER: a SET OF is sorted by encoding
     signed_attrs = cms.CMSAttributes(attributes)

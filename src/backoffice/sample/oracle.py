@@ -5,6 +5,20 @@ never on the scenarios' intentions: it maps provider states with its own copy of
 INPUT.md's table and recomputes every age and amount. A clean line that a scenario
 accidentally made late or mis-billed therefore shows up in the ledger instead of
 being silently wrong. It judges one unit at a time; units share no lines or invoices.
+
+Where RULES.md leaves room, this oracle reads it as follows:
+- A run as of D sees the deliveries dated D or earlier, and moments up to the end
+  of D in Europe/Rome.
+- ORDER_ENTRY_MISMATCH is a lifecycle control: only for CRM lines whose current
+  line_status is `signed`. Its amount is rounded to the cent (half away from zero).
+- "Never ACTIVE up to the invoice date": the activation date is after the invoice date.
+- ACTIVE_NOT_BILLED counts as covered only days on TD01 lines of the line's own
+  (CRM) provider; months are checked from the activation month on.
+- `credited` needs some credit: credited_eur != 0 and |amount - credited| <= 0.01
+  (otherwise every lifecycle exception, at 0.00, would read as credited).
+- customer_vat is the invoice's customer for invoice controls and the CRM's for the
+  rest; order_id comes from the CRM (any provider) when it knows the line, and is
+  empty for VAT_ERROR, whose invoice is not about one order.
 """
 
 from __future__ import annotations
