@@ -1,11 +1,11 @@
 """Data-quality checks of the build warehouse with Great Expectations.
 
 The suites are files under `expectations/`, a GX file context reviewed in git: one suite per
-table, named after it (`raw.landed_files`, `marts.exceptions`). A run copies that context into
-`Settings.gx_dir` (the repository is never written at run time), adds a SQL data source for the
-run's warehouse and validates every suite inside DuckDB. The results go to `audit.gx_results` in
-the warehouse and to Data Docs; the returned `CheckReport` says whether a blocking
-(`critical`) expectation failed. Raising is the caller's decision.
+table, named in its `meta.table` (suite `raw_landed_files` checks `raw.landed_files`). A run
+copies that context into `Settings.gx_dir` (the repository is never written at run time), adds
+a SQL data source for the run's warehouse and validates every suite inside DuckDB. The results
+go to `audit.gx_results` in the warehouse and to Data Docs; the returned `CheckReport` says
+whether a blocking (`critical`) expectation failed. Raising is the caller's decision.
 
 Two things of GX 1.24 with duckdb-engine 0.17 and SQLAlchemy 2.1 shape the code:
 
@@ -274,19 +274,21 @@ def _plan(context: Any, tables: set[str]) -> tuple[dict[str, _Plan], list[Outcom
     plans: dict[str, _Plan] = {}
     not_run: list[Outcome] = []
     for suite in context.suites.all():
-        table = suite.name
+        table = str(suite.meta.get("table") or suite.name)
         if table not in tables:
-            plan = _Plan(table=table, query="")
+            plan = _Plan(suite=suite.name, table=table, query="")
             not_run.extend(plan.not_evaluated(e.configuration) for e in suite.expectations)
             continue
         rules = [e for e in suite.expectations if e.expectation_type == SQL_EXPECTATION]
         native = [e for e in suite.expectations if e.expectation_type != SQL_EXPECTATION]
         context.suites.add_or_update(
-            gx.ExpectationSuite(name=table, notes=suite.notes, meta=suite.meta, expectations=native)
+            gx.ExpectationSuite(
+                name=suite.name, notes=suite.notes, meta=suite.meta, expectations=native
+            )
         )
-        plans[table] = _Plan(table=table, query=f"select * from {table}")
+        plans[suite.name] = _Plan(suite=suite.name, table=table, query=f"select * from {table}")
         for number, rule in enumerate(rules, start=1):
-            name = f"{table}.rule_{number:02d}"
+            name = f"{suite.name}-rule_{number:02d}"
             query = rule.unexpected_rows_query.format(batch=table)
             expect_none = gxe.ExpectTableRowCountToEqual(
                 value=0, severity=rule.severity, description=rule.description
@@ -295,6 +297,7 @@ def _plan(context: Any, tables: set[str]) -> tuple[dict[str, _Plan], list[Outcom
                 gx.ExpectationSuite(name=name, notes=query, expectations=[expect_none])
             )
             plans[name] = _Plan(
+                suite=suite.name,
                 table=table,
                 query=f"select * from ({query}) as unexpected",
                 rule=rule.configuration,
@@ -316,6 +319,7 @@ def _dispose(source: Any) -> None:
 class _Plan:
     """One validation: the query it reads and, for a SQL rule, the rule it stands for."""
 
+    suite: str
     table: str
     query: str
     rule: Any = None
@@ -351,7 +355,7 @@ class _Plan:
     ) -> Outcome:
         kwargs = _jsonable({k: v for k, v in config.kwargs.items() if k != "batch_id"})
         return Outcome(
-            suite=self.table,
+            suite=self.suite,
             table_name=self.table,
             expectation_type=str(config.type),
             column_name=_columns(kwargs),

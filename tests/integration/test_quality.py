@@ -7,8 +7,10 @@ that these tests pin the checks, not the transformations.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -141,7 +143,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def committed_expectations() -> int:
-    return sum(len(json.loads(p.read_text())["expectations"]) for p in SUITES_DIR.glob("*/*.json"))
+    return sum(len(json.loads(p.read_text())["expectations"]) for p in SUITES_DIR.glob("*.json"))
 
 
 def failing(report: CheckReport) -> list[tuple[str, str, str | None]]:
@@ -329,3 +331,26 @@ def test_missing_mart_fails_once_instead_of_raising(settings: Settings) -> None:
     assert report.failed == 2
     assert report.evaluated == committed_expectations()
     assert report.data_docs_index.is_file()
+
+
+def test_a_suite_is_configuration(settings: Settings, tmp_path: Path) -> None:
+    """An expectation added to a suite file is run and blocks, with no code change."""
+    edited = tmp_path / "expectations"
+    shutil.copytree(settings.expectations_dir, edited)
+    suite_file = edited / "expectations" / "marts_exceptions.json"
+    suite = json.loads(suite_file.read_text())
+    suite["expectations"].append(
+        {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 0}}
+    )
+    suite_file.write_text(json.dumps(suite))
+    warehouse = build_warehouse(settings.build_warehouse)
+    report = run_checks(
+        replace(settings, expectations_override=edited),
+        warehouse=warehouse,
+        run_id="run-1",
+        as_of=AS_OF,
+    )
+
+    assert report.failures == (
+        "marts.exceptions: expect_table_row_count_to_equal failed: observed 3",
+    )
