@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select billable_days
+from "wh"."intermediate"."int_invoice_lines__judged"
+where billable_days is null
+
+

@@ -1,0 +1,22 @@
+
+    
+    
+
+with all_values as (
+
+    select
+        exception_type as value_field,
+        count(*) as n_records
+
+    from "wh"."intermediate"."int_exceptions__lifecycle"
+    group by exception_type
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'ORDER_NOT_SUBMITTED','ORDER_STUCK','ORDER_REJECTED','ORDER_ENTRY_MISMATCH'
+)
+
+

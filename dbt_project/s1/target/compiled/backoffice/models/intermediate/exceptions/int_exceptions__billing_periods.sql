@@ -1,0 +1,91 @@
+with
+
+invoices as (
+
+    select * from "wh"."intermediate"."int_invoices__vat"
+
+),
+
+line_months as (
+
+    select * from "wh"."intermediate"."int_order_line_months__billing"
+
+),
+
+vat_errors as (
+
+    select
+        'VAT_ERROR' as exception_type,
+        provider,
+        customer_vat,
+        cast(null as varchar) as order_id,
+        cast(null as varchar) as order_line_id,
+        invoice_number,
+        cast(null as integer) as invoice_line,
+        cast(null as varchar) as period_month,
+        cast(null as integer) as age_business_days,
+        cast(null as integer) as sla_business_days,
+        vat_difference_eur as amount_eur,
+        case
+            when abs(vat_difference_eur) >= 500 then 'high'
+            when abs(vat_difference_eur) >= 50 then 'medium'
+            else 'low'
+        end as severity,
+        'provider_billing' as owner,
+        'billed VAT ' || cast(cast(billed_vat_eur as decimal(18, 2)) as varchar)
+        || ', expected ' || cast(cast(expected_vat_eur as decimal(18, 2)) as varchar)
+        || ' (' || expected_vat_detail || ') on a net of '
+        || cast(cast(net_amount_eur as decimal(18, 2)) as varchar) as evidence,
+        source_file,
+        source_row
+    from invoices
+    where is_vat_error
+
+),
+
+not_billed as (
+
+    select
+        'ACTIVE_NOT_BILLED' as exception_type,
+        provider,
+        customer_vat,
+        order_id,
+        order_line_id,
+        cast(null as varchar) as invoice_number,
+        cast(null as integer) as invoice_line,
+        period_month,
+        cast(null as integer) as age_business_days,
+        cast(null as integer) as sla_business_days,
+        cast(not_billed_eur as decimal(18, 2)) as amount_eur,
+        case
+            when abs(not_billed_eur) >= 500 then 'high'
+            when abs(not_billed_eur) >= 50 then 'medium'
+            else 'low'
+        end as severity,
+        'provider_billing' as owner,
+        'active since ' || cast(activation_date as varchar)
+        || coalesce(' until ' || cast(termination_date as varchar), '')
+        || ': ' || cast(uncovered_days as varchar) || ' of ' || cast(billable_days as varchar)
+        || ' billable days of ' || period_month || ' not billed, '
+        || case
+        when contracted_monthly_eur = cast(contracted_monthly_eur as decimal(18, 2))
+            then cast(cast(contracted_monthly_eur as decimal(18, 2)) as varchar)
+        else cast(cast(contracted_monthly_eur as decimal(18, 4)) as varchar)
+    end || ' a month for '
+        || cast(days_in_month as varchar) || ' days' as evidence,
+        activation_source_file as source_file,
+        activation_source_row as source_row
+    from line_months
+    where uncovered_days > 0
+
+),
+
+found as (
+
+    select * from vat_errors
+    union all
+    select * from not_billed
+
+)
+
+select * from found

@@ -1,0 +1,25 @@
+
+    
+    
+
+with child as (
+    select order_line_id as from_field
+    from "wh"."intermediate"."int_order_timeline"
+    where order_line_id is not null
+),
+
+parent as (
+    select order_line_id as to_field
+    from "wh"."intermediate"."int_crm_order_lines__current"
+)
+
+select
+    from_field
+
+from child
+left join parent
+    on child.from_field = parent.to_field
+
+where parent.to_field is null
+
+

@@ -1,0 +1,14 @@
+
+    
+    
+
+select
+    order_line_id as unique_field,
+    count(*) as n_records
+
+from "wh"."intermediate"."int_crm_order_lines__current"
+where order_line_id is not null
+group by order_line_id
+having count(*) > 1
+
+

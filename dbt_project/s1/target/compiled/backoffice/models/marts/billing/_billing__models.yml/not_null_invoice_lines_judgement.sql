@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select judgement
+from "wh"."marts"."invoice_lines"
+where judgement is null
+
+

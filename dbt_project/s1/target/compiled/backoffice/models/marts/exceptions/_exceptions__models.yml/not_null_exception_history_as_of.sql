@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select as_of
+from "wh"."marts"."exception_history"
+where as_of is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select amount_eur
+from "wh"."marts"."exceptions"
+where amount_eur is null
+
+

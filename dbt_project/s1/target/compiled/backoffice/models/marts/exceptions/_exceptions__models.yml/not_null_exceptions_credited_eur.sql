@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select credited_eur
+from "wh"."marts"."exceptions"
+where credited_eur is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select evidence
+from "wh"."marts"."exceptions"
+where evidence is null
+
+

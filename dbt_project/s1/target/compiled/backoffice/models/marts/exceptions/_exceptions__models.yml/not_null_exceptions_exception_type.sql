@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select exception_type
+from "wh"."marts"."exceptions"
+where exception_type is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select owner
+from "wh"."marts"."exceptions"
+where owner is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select provider
+from "wh"."marts"."exceptions"
+where provider is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select severity
+from "wh"."marts"."exceptions"
+where severity is null
+
+

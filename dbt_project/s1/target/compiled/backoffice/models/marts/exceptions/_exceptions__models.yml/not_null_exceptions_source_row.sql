@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select source_row
+from "wh"."marts"."exceptions"
+where source_row is null
+
+

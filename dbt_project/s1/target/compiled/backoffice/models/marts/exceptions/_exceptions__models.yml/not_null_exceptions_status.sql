@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select status
+from "wh"."marts"."exceptions"
+where status is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select source_file
+from "wh"."marts"."quarantined_rows"
+where source_file is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select order_line_id
+from "wh"."marts"."order_lines"
+where order_line_id is null
+
+

@@ -1,0 +1,14 @@
+
+    
+    
+
+select
+    order_line_id as unique_field,
+    count(*) as n_records
+
+from "wh"."marts"."order_lines"
+where order_line_id is not null
+group by order_line_id
+having count(*) > 1
+
+

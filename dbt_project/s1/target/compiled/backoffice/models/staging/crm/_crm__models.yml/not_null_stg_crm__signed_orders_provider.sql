@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select provider
+from "wh"."staging"."stg_crm__signed_orders"
+where provider is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select source_file
+from "wh"."staging"."stg_ingest__quarantine"
+where source_file is null
+
+

@@ -1,0 +1,14 @@
+
+    
+    
+
+select
+    file_path as unique_field,
+    count(*) as n_records
+
+from "wh"."raw"."landed_files"
+where file_path is not null
+group by file_path
+having count(*) > 1
+
+

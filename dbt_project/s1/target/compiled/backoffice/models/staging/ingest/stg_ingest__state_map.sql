@@ -1,0 +1,20 @@
+with
+
+source as (
+
+    select * from "wh"."raw"."state_map"
+
+),
+
+renamed as (
+
+    select
+        provider,
+        provider_state,
+        canonical_state
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select invoice_number
+from "wh"."staging"."stg_providers__invoice_lines"
+where invoice_number is null
+
+

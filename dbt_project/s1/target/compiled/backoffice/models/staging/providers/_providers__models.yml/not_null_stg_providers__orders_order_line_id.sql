@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select order_line_id
+from "wh"."staging"."stg_providers__orders"
+where order_line_id is null
+
+

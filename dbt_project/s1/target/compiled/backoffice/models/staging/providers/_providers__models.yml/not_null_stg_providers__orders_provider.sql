@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select provider
+from "wh"."staging"."stg_providers__orders"
+where provider is null
+
+

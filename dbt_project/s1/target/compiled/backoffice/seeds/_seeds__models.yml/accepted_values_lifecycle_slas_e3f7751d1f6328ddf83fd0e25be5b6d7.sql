@@ -1,0 +1,22 @@
+
+    
+    
+
+with all_values as (
+
+    select
+        lifecycle_state as value_field,
+        count(*) as n_records
+
+    from "wh"."staging"."lifecycle_slas"
+    group by lifecycle_state
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'NEVER_SUBMITTED','SUBMITTED','ACKNOWLEDGED','IN_PROGRESS','HELD','REJECTED'
+)
+
+

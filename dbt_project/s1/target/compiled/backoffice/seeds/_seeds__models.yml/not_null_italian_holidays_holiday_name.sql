@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select holiday_name
+from "wh"."staging"."italian_holidays"
+where holiday_name is null
+
+

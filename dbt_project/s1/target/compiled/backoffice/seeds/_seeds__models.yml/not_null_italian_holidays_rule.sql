@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select rule
+from "wh"."staging"."italian_holidays"
+where rule is null
+
+

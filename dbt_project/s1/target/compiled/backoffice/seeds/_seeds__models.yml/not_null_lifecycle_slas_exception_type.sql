@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select exception_type
+from "wh"."staging"."lifecycle_slas"
+where exception_type is null
+
+

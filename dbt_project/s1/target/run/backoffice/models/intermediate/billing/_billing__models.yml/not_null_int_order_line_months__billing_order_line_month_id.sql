@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select order_line_month_id
+from "wh"."intermediate"."int_order_line_months__billing"
+where order_line_month_id is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    billing_seq as unique_field,
+    count(*) as n_records
+
+from "wh"."intermediate"."int_invoice_lines__judged"
+where billing_seq is not null
+group by billing_seq
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test

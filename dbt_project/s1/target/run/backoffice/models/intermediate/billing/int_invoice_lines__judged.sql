@@ -1,0 +1,225 @@
+
+    
+
+    create  table
+      "wh"."intermediate"."int_invoice_lines__judged__dbt_tmp"
+  
+    
+    as (
+      with
+
+invoice_lines as (
+
+    select * from "wh"."staging"."stg_providers__invoice_lines"
+
+),
+
+order_lines as (
+
+    select * from "wh"."intermediate"."int_order_lines__lifecycle"
+
+),
+
+charges as (
+
+    select
+        *,
+        row_number() over (
+            order by
+                provider,
+                invoice_date,
+                invoice_number,
+                body_number,
+                line_number,
+                source_file,
+                source_row
+        ) as billing_seq
+    from invoice_lines
+    where document_type = 'TD01'
+
+),
+
+-- 1. An earlier TD01 line of the same provider for the same order line whose
+-- period overlaps: earlier is an earlier invoice date, or the same date and
+-- an invoice number that sorts first as text, or the same invoice and a
+-- smaller line number (billing_seq orders exactly so).
+duplicates as (
+
+    select
+        later.billing_seq,
+        min(earlier.billing_seq) as duplicate_of_billing_seq
+    from charges as later
+    inner join charges as earlier
+        on
+            later.provider = earlier.provider
+            and later.order_line_id = earlier.order_line_id
+            and later.billing_seq > earlier.billing_seq
+            and later.period_end_date >= earlier.period_start_date
+            and later.period_start_date <= earlier.period_end_date
+    group by later.billing_seq
+
+),
+
+with_contract as (
+
+    select
+        charges.*,
+        duplicates.duplicate_of_billing_seq,
+        order_lines.order_line_id is not null as is_in_crm_for_provider,
+        crm_any_provider.order_id,
+        crm_any_provider.customer_vat as crm_customer_vat,
+        order_lines.quantity as crm_quantity,
+        order_lines.unit_price_eur as crm_unit_price_eur,
+        order_lines.contracted_monthly_eur,
+        order_lines.vat_rate as crm_vat_rate,
+        order_lines.activation_date,
+        order_lines.termination_date,
+        crm_any_provider.provider as crm_provider,
+        day(last_day(charges.period_start_date)) as days_in_month
+    from charges
+    left join duplicates
+        on charges.billing_seq = duplicates.billing_seq
+    left join order_lines
+        on
+            charges.order_line_id = order_lines.order_line_id
+            and charges.provider = order_lines.provider
+    left join order_lines as crm_any_provider
+        on charges.order_line_id = crm_any_provider.order_line_id
+
+),
+
+-- A day is billable when the line is active on it: on or after the
+-- activation date and before the termination date.
+billable as (
+
+    select
+        *,
+        case
+            when activation_date is null then 0
+            else greatest(
+                0,
+                datediff(
+                    'day',
+                    greatest(period_start_date, activation_date),
+                    least(period_end_date, coalesce(cast(termination_date - interval 1 day as date), period_end_date))
+                ) + 1
+            )
+        end as billable_days
+    from with_contract
+
+),
+
+expected as (
+
+    select
+        *,
+        cast(round(net_amount_eur, 2) as decimal(18, 2)) as billed_eur,
+        case
+            when is_in_crm_for_provider
+                then (
+        cast(
+            sign(cast(contracted_monthly_eur * billable_days as decimal(38, 8)))
+            * (
+                (
+                    2 * abs(cast(cast(contracted_monthly_eur * billable_days as decimal(38, 8)) * 100000000 as hugeint))
+                    + cast(days_in_month as hugeint) * 1000000
+                )
+                // (2 * cast(days_in_month as hugeint) * 1000000)
+            )
+            as decimal(18, 0)
+        ) * cast(0.01 as decimal(3, 2))
+    )
+        end as expected_eur
+    from billable
+
+),
+
+differences as (
+
+    select
+        *,
+        net_amount_eur - expected_eur as difference_eur
+    from expected
+
+),
+
+judged as (
+
+    select
+        *,
+        case
+            when duplicate_of_billing_seq is not null then 'DUPLICATE_CHARGE'
+            when
+                not is_in_crm_for_provider
+                or activation_date is null
+                or activation_date > invoice_date
+                then 'BILLED_NOT_ACTIVE'
+            when abs(difference_eur) <= cast('0.01' as decimal(18, 4)) then null
+            when termination_date is not null and period_end_date >= termination_date
+                then 'BILLED_AFTER_CANCELLATION'
+            when period_start_date < activation_date then 'BILLED_BEFORE_ACTIVATION'
+            when abs(unit_price_eur - crm_unit_price_eur) > cast('0.005' as decimal(18, 4))
+                then 'PRICE_MISMATCH'
+            when quantity != crm_quantity then 'QUANTITY_MISMATCH'
+            else 'PRORATA_ERROR'
+        end as billing_exception_type
+    from differences
+
+),
+
+final as (
+
+    select
+        judged.provider,
+        judged.invoice_number,
+        judged.document_type,
+        judged.invoice_date,
+        judged.customer_vat,
+        judged.body_number,
+        judged.line_number,
+        judged.billing_seq,
+        judged.order_line_id,
+        judged.order_id,
+        judged.crm_customer_vat,
+        judged.crm_provider,
+        judged.is_in_crm_for_provider,
+        judged.sku,
+        judged.quantity,
+        judged.crm_quantity,
+        judged.unit_price_eur,
+        judged.crm_unit_price_eur,
+        judged.contracted_monthly_eur,
+        judged.vat_rate,
+        judged.crm_vat_rate,
+        judged.period_start_date,
+        judged.period_end_date,
+        judged.activation_date,
+        judged.termination_date,
+        judged.days_in_month,
+        judged.billable_days,
+        judged.net_amount_eur,
+        judged.vat_amount_eur,
+        judged.billed_eur,
+        judged.expected_eur,
+        cast(round(judged.difference_eur, 2) as decimal(18, 2)) as difference_eur,
+        duplicate_of.invoice_number as duplicate_of_invoice_number,
+        duplicate_of.line_number as duplicate_of_line_number,
+        judged.billing_exception_type,
+        case
+            when judged.billing_exception_type in ('DUPLICATE_CHARGE', 'BILLED_NOT_ACTIVE')
+                then judged.billed_eur
+            when judged.billing_exception_type is not null
+                then cast(round(judged.difference_eur, 2) as decimal(18, 2))
+        end as exception_amount_eur,
+        judged.source_file,
+        judged.source_row
+    from judged
+    left join charges as duplicate_of
+        on judged.duplicate_of_billing_seq = duplicate_of.billing_seq
+
+)
+
+select * from final
+    );
+    
+  

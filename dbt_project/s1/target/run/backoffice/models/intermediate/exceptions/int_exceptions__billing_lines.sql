@@ -1,0 +1,110 @@
+
+    
+
+    create  table
+      "wh"."intermediate"."int_exceptions__billing_lines__dbt_tmp"
+  
+    
+    as (
+      with
+
+judged_lines as (
+
+    select * from "wh"."intermediate"."int_invoice_lines__judged"
+
+),
+
+found as (
+
+    select
+        billing_exception_type as exception_type,
+        provider,
+        coalesce(customer_vat, crm_customer_vat) as customer_vat,
+        order_id,
+        order_line_id,
+        invoice_number,
+        line_number as invoice_line,
+        cast(null as varchar) as period_month,
+        cast(null as integer) as age_business_days,
+        cast(null as integer) as sla_business_days,
+        cast(exception_amount_eur as decimal(18, 2)) as amount_eur,
+        case
+            when abs(exception_amount_eur) >= 500 then 'high'
+            when abs(exception_amount_eur) >= 50 then 'medium'
+            else 'low'
+        end as severity,
+        'provider_billing' as owner,
+        'billed ' || cast(cast(billed_eur as decimal(18, 2)) as varchar)
+        || ' for ' || coalesce(cast(period_start_date as varchar), '?')
+        || '..' || coalesce(cast(period_end_date as varchar), '?')
+        || case billing_exception_type
+            when 'DUPLICATE_CHARGE'
+                then
+                    ': the period overlaps invoice ' || duplicate_of_invoice_number
+                    || ' line ' || cast(duplicate_of_line_number as varchar)
+                    || ' for the same order line'
+            when 'BILLED_NOT_ACTIVE'
+                then
+                    case
+                        when crm_provider is null then ': the order line is not in the CRM'
+                        when crm_provider != provider
+                            then ': the CRM gives the order line to ' || crm_provider
+                        when activation_date is null
+                            then ': the line was never ACTIVE'
+                        else
+                            ': the line was not ACTIVE by the invoice date '
+                            || cast(invoice_date as varchar)
+                            || ' (activated ' || cast(activation_date as varchar) || ')'
+                    end
+            else
+                ', expected ' || cast(cast(expected_eur as decimal(18, 2)) as varchar)
+                || case billing_exception_type
+                    when 'BILLED_AFTER_CANCELLATION'
+                        then
+                            ': the period ends on or after the termination date '
+                            || cast(termination_date as varchar)
+                    when 'BILLED_BEFORE_ACTIVATION'
+                        then
+                            ': the period starts before the activation date '
+                            || cast(activation_date as varchar)
+                    when 'PRICE_MISMATCH'
+                        then
+                            ': unit price ' || case
+        when unit_price_eur = cast(unit_price_eur as decimal(18, 2))
+            then cast(cast(unit_price_eur as decimal(18, 2)) as varchar)
+        else cast(cast(unit_price_eur as decimal(18, 4)) as varchar)
+    end
+                            || ' vs contracted ' || case
+        when crm_unit_price_eur = cast(crm_unit_price_eur as decimal(18, 2))
+            then cast(cast(crm_unit_price_eur as decimal(18, 2)) as varchar)
+        else cast(cast(crm_unit_price_eur as decimal(18, 4)) as varchar)
+    end
+                    when 'QUANTITY_MISMATCH'
+                        then
+                            ': quantity ' || case
+        when quantity = trunc(quantity)
+            then cast(cast(quantity as bigint) as varchar)
+        else cast(quantity as varchar)
+    end
+                            || ' vs contracted ' || cast(crm_quantity as varchar)
+                    else
+                        ': ' || cast(billable_days as varchar) || ' billable days of '
+                        || cast(days_in_month as varchar) || ' at '
+                        || case
+        when contracted_monthly_eur = cast(contracted_monthly_eur as decimal(18, 2))
+            then cast(cast(contracted_monthly_eur as decimal(18, 2)) as varchar)
+        else cast(cast(contracted_monthly_eur as decimal(18, 4)) as varchar)
+    end || ' a month'
+                end
+        end as evidence,
+        source_file,
+        source_row
+    from judged_lines
+    where billing_exception_type is not null
+
+)
+
+select * from found
+    );
+    
+  

@@ -1,0 +1,59 @@
+
+    
+
+    create  table
+      "wh"."intermediate"."int_crm_order_lines__current__dbt_tmp"
+  
+    
+    as (
+      with
+
+signed_orders as (
+
+    select * from "wh"."staging"."stg_crm__signed_orders"
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by order_line_id
+            order by updated_at desc, delivery_date desc, source_file desc, source_row_number desc nulls last
+        ) as version_rank,
+        count(*) over (partition by order_line_id) as versions_count
+    from signed_orders
+
+),
+
+current_versions as (
+
+    select
+        order_line_id,
+        order_id,
+        customer_vat,
+        customer_name,
+        provider,
+        sku,
+        description,
+        quantity,
+        unit_price_eur,
+        cast(quantity * unit_price_eur as decimal(18, 4)) as contracted_monthly_eur,
+        vat_rate,
+        signed_date,
+        line_status,
+        cancelled_date,
+        updated_at,
+        versions_count,
+        source_file,
+        source_row
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from current_versions
+    );
+    
+  

@@ -1,0 +1,36 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+with all_values as (
+
+    select
+        judgement as value_field,
+        count(*) as n_records
+
+    from "wh"."marts"."invoice_lines"
+    group by judgement
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'ok','exception','credits_exception','unmatched_credit','not_judged'
+)
+
+
+
+  
+  
+      
+    ) dbt_internal_test

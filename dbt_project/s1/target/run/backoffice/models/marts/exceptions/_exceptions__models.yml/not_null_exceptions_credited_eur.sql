@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select credited_eur
+from "wh"."marts"."exceptions"
+where credited_eur is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select exception_type
+from "wh"."marts"."exceptions"
+where exception_type is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

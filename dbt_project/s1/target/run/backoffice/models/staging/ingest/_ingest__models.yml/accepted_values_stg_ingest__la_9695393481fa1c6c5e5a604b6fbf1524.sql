@@ -1,0 +1,36 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+with all_values as (
+
+    select
+        load_status as value_field,
+        count(*) as n_records
+
+    from "wh"."staging"."stg_ingest__landed_files"
+    group by load_status
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'loaded','redelivery','unreadable'
+)
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,36 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+with all_values as (
+
+    select
+        document_type as value_field,
+        count(*) as n_records
+
+    from "wh"."staging"."stg_providers__invoice_lines"
+    group by document_type
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'TD01','TD04'
+)
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select lifecycle_state
+from "wh"."staging"."lifecycle_slas"
+where lifecycle_state is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    holiday_name as unique_field,
+    count(*) as n_records
+
+from "wh"."staging"."italian_holidays"
+where holiday_name is not null
+group by holiday_name
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    lifecycle_state as unique_field,
+    count(*) as n_records
+
+from "wh"."staging"."lifecycle_slas"
+where lifecycle_state is not null
+group by lifecycle_state
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test
