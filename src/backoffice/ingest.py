@@ -5,7 +5,9 @@ every delivery folder dated D or earlier, file by file in date then name
 order, and records every file it sees in raw.landed_files, so that:
 
 - a path already recorded is skipped (a rerun of the same date changes nothing);
-- the same bytes landed again under any path are recorded as a `redelivery`;
+- the same bytes landed again under any path of the feed are recorded as a
+  `redelivery` of the file first loaded (two feeds' empty files are not
+  redeliveries of each other);
 - a file that cannot be read, or whose name matches no pattern of the feed,
   is recorded as `unreadable` and its content quarantined as one row;
 - every other file is parsed and loaded in one transaction with its
@@ -209,8 +211,8 @@ def _ingest_file(con: Any, load: _Load, file: Path, relative: str, delivery: dat
     }
     first = con.execute(
         "select file_path from raw.landed_files where file_sha256 = ? and status = 'loaded' "
-        "order by delivery_date, file_path limit 1",
-        [sha256],
+        "and source = ? and feed = ? order by delivery_date, file_path limit 1",
+        [sha256, load.feed.source, load.feed.name],
     ).fetchone()
     if first is not None:
         log.info("%s: redelivery of %s", relative, first[0])

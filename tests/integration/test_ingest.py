@@ -369,6 +369,16 @@ def test_a_redelivered_identical_file_is_loaded_once(settings):
     assert _query(settings, "select count(*) from raw.quarantine") == [(1,)]
 
 
+def test_the_same_bytes_in_another_feed_are_not_a_redelivery(settings):
+    _put(settings.landing_dir, "alfa/orders/2026-03-03/orders_20260303.ndjson", b"")
+    _put(settings.landing_dir, "alfa/activations/2026-03-03/activations_20260303.ndjson", b"")
+    assert ingest.ingest_feed(settings, "alfa", "orders", D2).files_loaded == 2
+    assert ingest.ingest_feed(settings, "alfa", "activations", D2).files_loaded == 2
+    assert _query(settings, "select count(*) from raw.landed_files where status <> 'loaded'") == [
+        (0,)
+    ]
+
+
 def test_a_rerun_of_the_same_date_changes_nothing_and_is_reproducible(settings, tmp_path):
     first = _ingest_all(settings, D1)
     before = _snapshot(settings.build_warehouse)

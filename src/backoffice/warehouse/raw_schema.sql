@@ -16,11 +16,12 @@ create table if not exists raw.landed_files (
     size_bytes bigint not null,
     file_sha256 varchar not null,
     load_id varchar not null,
-    status varchar not null,                -- loaded | redelivery | unreadable
+    status varchar not null,                -- loaded | redelivery | unreadable (incl. a name
+                                            -- that matches no pattern of the feed)
     duplicate_of varchar,                   -- for a redelivery: the file first loaded with these bytes
-    rows_read integer not null,
-    rows_loaded integer not null,
-    rows_quarantined integer not null,
+    rows_read integer not null,             -- = rows_loaded + rows_quarantined
+    rows_loaded integer not null,           -- rows written to raw.* (FatturaPA: lines + summaries)
+    rows_quarantined integer not null,      -- unreadable file: 1 (its content, one row)
     error varchar,                          -- why a whole file could not be read
     loaded_at timestamptz not null
 );
@@ -30,9 +31,10 @@ create table if not exists raw.quarantine (
     source varchar not null,
     feed varchar not null,
     source_file varchar not null,
-    source_row varchar not null,
+    source_row varchar not null,            -- as OUTPUT.md; 'file' for a whole unreadable file
     reason varchar not null,                -- for a person: what is wrong, which field
-    raw_record varchar,                     -- the row as it landed (text)
+    raw_record varchar,                     -- the row as it landed (text; a whole file: its
+                                            -- text, or base64: for binary, first MiB only)
     file_sha256 varchar not null,
     load_id varchar not null,
     quarantined_at timestamptz not null

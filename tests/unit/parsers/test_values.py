@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from backoffice.parsers.localtime import to_utc
 from backoffice.parsers.values import LocaleReaders, check_decimal, human_format
 from backoffice.registry import Dialect
 from backoffice.warehouse.tables import Column
 
-ROME = ZoneInfo("Europe/Rome")
 ITALIAN = Dialect(
     encoding="cp1252",
     delimiter=";",
@@ -46,18 +43,6 @@ def test_rome_local_times_become_utc_instants_across_dst(local, instant):
     value = LocaleReaders(ITALIAN).timestamp(local)
     assert value == instant
     assert value.utcoffset().total_seconds() == 0
-
-
-def test_dst_policies_can_pick_the_later_hour_or_reject():
-    autumn = datetime(2026, 10, 25, 2, 30)
-    spring = datetime(2026, 3, 29, 2, 30)
-    assert to_utc(autumn, ROME, ambiguous="later") == utc(2026, 10, 25, 1, 30)
-    with pytest.raises(ValueError, match="happens twice in Europe/Rome"):
-        to_utc(autumn, ROME, ambiguous="reject")
-    with pytest.raises(ValueError, match="does not exist in Europe/Rome"):
-        to_utc(spring, ROME, nonexistent="reject")
-    # a plain hour is not affected by either policy
-    assert to_utc(datetime(2026, 1, 1, 2, 30), ROME, ambiguous="reject") == utc(2026, 1, 1, 1, 30)
 
 
 def test_timestamps_with_an_offset_are_kept_as_the_same_instant():
