@@ -74,7 +74,6 @@ class _Load:
     """What is the same for every file of one feed load."""
 
     feed: Feed
-    landing: Path
     load_id: str
     loaded_at: datetime
 
@@ -119,7 +118,7 @@ def ingest_feed(
     spec = registry.feed(source, feed)
     path = warehouse or settings.build_warehouse
     path.parent.mkdir(parents=True, exist_ok=True)
-    load = _Load(spec, settings.landing_dir, load_id_for(as_of, source, feed), loaded_at_for(as_of))
+    load = _Load(spec, load_id_for(as_of, source, feed), loaded_at_for(as_of))
     counts = dict.fromkeys(("loaded", "redelivery", "unreadable", "loaded_rows", "quarantined"), 0)
     con = connect_for_writing(path)
     try:
