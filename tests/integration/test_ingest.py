@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -21,7 +22,12 @@ from backoffice.warehouse.tables import LINEAGE_COLUMNS, TABLES
 
 pytestmark = pytest.mark.integration
 
-SAMPLES = Path("/work/shared/reference/fatturapa/samples")
+REFERENCE = Path(
+    os.environ.get(
+        "BACKOFFICE_REFERENCE_DIR", Path(__file__).resolve().parents[3] / "shared/reference"
+    )
+)
+SAMPLES = REFERENCE / "fatturapa/samples"
 D1, D2, D3 = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)
 DATA_TABLES = [*TABLES, "landed_files", "quarantine", "state_map"]
 

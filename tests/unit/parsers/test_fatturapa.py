@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from datetime import date
@@ -17,7 +18,12 @@ from backoffice.parsers.records import FileUnreadable, Record, Rejection
 from backoffice.registry import load_registry
 
 PROJECT_REGISTRY = Path(__file__).resolve().parents[3] / "config" / "providers.yml"
-SAMPLES = Path("/work/shared/reference/fatturapa/samples")
+REFERENCE = Path(
+    os.environ.get(
+        "BACKOFFICE_REFERENCE_DIR", Path(__file__).resolve().parents[4] / "shared/reference"
+    )
+)
+SAMPLES = REFERENCE / "fatturapa/samples"
 ALL_SAMPLES = sorted(p for p in SAMPLES.rglob("*") if p.is_file())
 NS = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
 CENT = Decimal("0.01")

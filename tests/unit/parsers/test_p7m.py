@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,12 @@ from asn1crypto import cms
 from backoffice.parsers.p7m import unwrap_p7m
 from backoffice.parsers.records import FileUnreadable
 
-SIGNED = Path("/work/shared/reference/fatturapa/samples/signed/IT01234567890_FPR03.xml.p7m")
+REFERENCE = Path(
+    os.environ.get(
+        "BACKOFFICE_REFERENCE_DIR", Path(__file__).resolve().parents[4] / "shared/reference"
+    )
+)
+SIGNED = REFERENCE / "fatturapa/samples/signed/IT01234567890_FPR03.xml.p7m"
 
 
 def test_der_envelope_unwraps_to_the_invoice():

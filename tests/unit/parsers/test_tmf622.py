@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,12 @@ from backoffice.parsers.tmf622 import parse_tmf622
 from backoffice.registry import load_registry
 
 PROJECT_REGISTRY = Path(__file__).resolve().parents[3] / "config" / "providers.yml"
-EXAMPLES = Path("/work/shared/reference/tmforum/tmf622/v5-examples")
+REFERENCE = Path(
+    os.environ.get(
+        "BACKOFFICE_REFERENCE_DIR", Path(__file__).resolve().parents[4] / "shared/reference"
+    )
+)
+EXAMPLES = REFERENCE / "tmforum/tmf622/v5-examples"
 
 
 @pytest.fixture(scope="module")
