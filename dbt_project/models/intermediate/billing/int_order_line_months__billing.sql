@@ -16,12 +16,6 @@ invoice_lines as (
 
 ),
 
-calendar as (
-
-    select * from {{ ref('int_business_calendar') }}
-
-),
-
 cutoff as (
 
     -- the last day of the latest month M with D - last_day(M) >= the grace
@@ -36,28 +30,31 @@ cutoff as (
 
 ),
 
-active_lines as (
+billable_ranges as (
 
-    select * from order_lines
-    where activation_date is not null
+    select
+        order_lines.order_line_id,
+        order_lines.provider,
+        order_lines.activation_date as first_billable_date,
+        least(
+            cutoff.last_judged_date,
+            coalesce(cast(order_lines.termination_date - interval 1 day as date), cutoff.last_judged_date)
+        ) as last_billable_date
+    from order_lines
+    cross join cutoff
+    where order_lines.activation_date is not null
 
 ),
 
 billable_days as (
 
     select
-        active_lines.order_line_id,
-        active_lines.provider,
-        calendar.calendar_date
-    from active_lines
-    cross join cutoff
-    inner join calendar
-        on
-            active_lines.activation_date <= calendar.calendar_date
-            and cutoff.last_judged_date >= calendar.calendar_date
-    where
-        active_lines.termination_date is null
-        or active_lines.termination_date > calendar.calendar_date
+        order_line_id,
+        provider,
+        cast(unnest(generate_series(first_billable_date, last_billable_date, interval 1 day)) as date)
+            as calendar_date
+    from billable_ranges
+    where first_billable_date <= last_billable_date
 
 ),
 
