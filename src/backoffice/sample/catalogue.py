@@ -75,6 +75,7 @@ PRODUCTS: dict[str, tuple[Product, ...]] = {
         Product("alfa", "ALF-M2M-10M", "SIM M2M IoT 10 MB", D("0.8750"), VAT22),
         Product("alfa", "ALF-PBX-EXT", "Centralino cloud, interno", D("6.25"), VAT22),
         Product("alfa", "ALF-TLS-ASS", "Telesoccorso e teleassistenza", D("18.00"), VAT10),
+        Product("alfa", "ALF-DF-P2P", "Fibra spenta punto-punto 10 km", D("1250.00"), VAT22),
     ),
     "nuvola": (
         Product("nuvola", "NUV-VM-S", "Server virtuale S (2 vCPU, 4 GB RAM)", D("24.50"), VAT22),
@@ -87,6 +88,7 @@ PRODUCTS: dict[str, tuple[Product, ...]] = {
         Product("nuvola", "NUV-DR-VM", "Disaster recovery per VM", D("32.125"), VAT22),
         Product("nuvola", "NUV-PEC-PRO", "Casella PEC Pro 2 GB", D("1.375"), VAT22),
         Product("nuvola", "NUV-FW-MGD", "Firewall gestito \u2013 più sicurezza", D("45.00"), VAT22),
+        Product("nuvola", "NUV-GPU-A100", "Server GPU dedicato NVIDIA A100", D("1890.00"), VAT22),
     ),
 }
 

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from asn1crypto import cms
 from lxml import etree
 from sample_io import csv_rows, xml_bytes
 
-from backoffice.sample import GeneratedSample
+from backoffice.sample import GeneratedSample, cades
 from backoffice.sample.landing import CRM_COLUMNS, NUVOLA_INVOICE_COLUMNS
 
 
@@ -85,6 +86,15 @@ def test_p7m_unwraps_to_the_xml_and_verifies(sample: GeneratedSample, tmp_path: 
         assert out.read_bytes() == xml_bytes(signed[0])
 
 
+def test_p7m_round_trip_is_exact_and_deterministic() -> None:
+    data = '<?xml version="1.0" encoding="UTF-8"?>\n<p:X>Società</p:X>\n'.encode()
+    signed_at = datetime(2026, 2, 3, 7, 30, tzinfo=UTC)
+    first = cades.wrap(data, seed=7, signed_at=signed_at, not_before=date(2025, 1, 1))
+    assert first == cades.wrap(data, seed=7, signed_at=signed_at, not_before=date(2025, 1, 1))
+    content = cms.ContentInfo.load(first)["content"]["encap_content_info"]["content"].native
+    assert content == data
+
+
 def test_nuvola_files_are_windows_1252(sample: GeneratedSample) -> None:
     files = sorted((sample.landing_dir / "nuvola").rglob("*.csv"))
     data = b"".join(p.read_bytes() for p in files)
@@ -104,6 +114,15 @@ def test_nuvola_invoice_rows_use_italian_numbers_and_dates(sample: GeneratedSamp
         assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", row[2])
         assert re.fullmatch(r"-?\d{1,3}(\.\d{3})*,\d{2}", row[13]) or row[13] == "n.d."
         assert row[16] == "EUR"
+
+
+def test_nuvola_amounts_group_thousands_with_a_dot(sample: GeneratedSample) -> None:
+    amounts = [
+        row[13]
+        for p in (sample.landing_dir / "nuvola" / "invoices").rglob("*.csv")
+        for row in csv_rows(p)
+    ]
+    assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+,\d{2}", a) for a in amounts)
 
 
 def test_nuvola_times_are_local_and_cover_dst_days(sample: GeneratedSample) -> None:
