@@ -140,7 +140,7 @@ def run_checks(settings: Settings, *, warehouse: Path, run_id: str, as_of: date)
         raise FileNotFoundError(f"no warehouse at {warehouse}")
     context_dir = _instantiate_context(settings.expectations_dir, settings.gx_dir)
     validated_at = datetime.now(UTC)
-    outcomes = _validate(context_dir, warehouse, run_id, validated_at, _tables(warehouse))
+    outcomes = _validate(context_dir, warehouse, run_id, as_of, validated_at, _tables(warehouse))
     _record(warehouse, outcomes, run_id=run_id, as_of=as_of, validated_at=validated_at)
     failures = _summaries(o for o in outcomes if o.blocking)
     warnings = _summaries(o for o in outcomes if not o.success and not o.blocking)
@@ -200,12 +200,14 @@ def _instantiate_context(source: Path, target: Path) -> Path:
         raise FileNotFoundError(f"no GX context at {source}")
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".gitignore", "uncommitted"))
+    shutil.copytree(
+        source, target, ignore=shutil.ignore_patterns(".gitignore", "README.md", "uncommitted")
+    )
     return target
 
 
 def _validate(
-    context_dir: Path, warehouse: Path, run_id: str, at: datetime, tables: set[str]
+    context_dir: Path, warehouse: Path, run_id: str, as_of: date, at: datetime, tables: set[str]
 ) -> list[Outcome]:
     """Run every suite inside DuckDB; every engine is disposed before this returns."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -248,7 +250,10 @@ def _validate(
                 result_format={"result_format": "SUMMARY"},
             )
         )
-        result = checkpoint.run(run_id=RunIdentifier(run_name=run_id, run_time=at))
+        result = checkpoint.run(
+            run_id=RunIdentifier(run_name=run_id, run_time=at),
+            expectation_parameters={"run_as_of": as_of.isoformat()},
+        )
     finally:
         _dispose(source)
     context.build_data_docs()

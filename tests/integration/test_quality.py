@@ -304,6 +304,16 @@ def test_defect_fails_exactly_its_expectation(
     assert failed == [(expected[0], expected[1], "critical")]
 
 
+def test_marts_judged_after_the_run_date_fail(settings: Settings) -> None:
+    """The marts were built for a later as-of date than the run that checks them."""
+    warehouse = build_warehouse(settings.build_warehouse)
+    report = run_checks(settings, warehouse=warehouse, run_id="run-1", as_of=date(2026, 3, 30))
+
+    assert report.failures == (
+        'marts.exceptions: expect_column_max_to_be_between(as_of) failed: observed "2026-03-31"',
+    )
+
+
 def test_unmapped_provider_state_is_reported_not_blocking(settings: Settings) -> None:
     warehouse = build_warehouse(
         settings.build_warehouse,
