@@ -1,7 +1,0 @@
-
-    select
-        source_file, source_row,
-        count(*) as n_records
-    from "wh"."intermediate"."int_credit_notes__matched"
-    group by source_file, source_row
-    having count(*) > 1

@@ -1,7 +1,0 @@
-
-    select
-        exception_type, order_line_id,
-        count(*) as n_records
-    from "wh"."intermediate"."int_exceptions__lifecycle"
-    group by exception_type, order_line_id
-    having count(*) > 1

@@ -1,7 +1,0 @@
-
-    select
-        source_file, source_row,
-        count(*) as n_records
-    from "wh"."intermediate"."int_unmapped_provider_states"
-    group by source_file, source_row
-    having count(*) > 1

@@ -1,7 +1,0 @@
-
-    select
-        source_file, source_row, order_line_id,
-        count(*) as n_records
-    from "wh"."marts"."unmapped_provider_states"
-    group by source_file, source_row, order_line_id
-    having count(*) > 1

@@ -1,7 +1,0 @@
-
-    select
-        source_file, source_row, order_line_id,
-        count(*) as n_records
-    from "wh"."staging"."stg_providers__order_events"
-    group by source_file, source_row, order_line_id
-    having count(*) > 1
