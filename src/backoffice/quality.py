@@ -374,12 +374,13 @@ class _Plan:
 
 
 def _columns(kwargs: dict[str, Any]) -> str | None:
+    """The columns an expectation is about, short enough for a report line."""
     if "column" in kwargs:
         return str(kwargs["column"])
     if "column_A" in kwargs:
         return f"{kwargs['column_A']}, {kwargs['column_B']}"
-    if "column_list" in kwargs and "value" not in kwargs:
-        return ", ".join(kwargs["column_list"]) if len(kwargs["column_list"]) <= 4 else None
+    if len(kwargs.get("column_list", [])) <= 4:  # compound keys, not a table's whole layout
+        return ", ".join(kwargs.get("column_list", [])) or None
     return None
 
 
