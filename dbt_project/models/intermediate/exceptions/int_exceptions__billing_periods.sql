@@ -36,8 +36,8 @@ vat_errors as (
         'provider_billing' as owner,
         'billed VAT ' || {{ eur_text('billed_vat_eur') }}
         || ', expected ' || {{ eur_text('expected_vat_eur') }}
-        || ' (' || expected_vat_detail || ') on a net of '
-        || {{ eur_text('net_amount_eur') }} as evidence,
+        || ' on a net of ' || {{ eur_text('net_amount_eur') }}
+        || ': ' || expected_vat_detail as evidence,
         source_file,
         source_row
     from invoices
@@ -68,9 +68,9 @@ not_billed as (
         'active since ' || cast(activation_date as varchar)
         || coalesce(' until ' || cast(termination_date as varchar), '')
         || ': ' || cast(uncovered_days as varchar) || ' of ' || cast(billable_days as varchar)
-        || ' billable days of ' || period_month || ' not billed, '
-        || {{ price_text('contracted_monthly_eur') }} || ' a month for '
-        || cast(days_in_month as varchar) || ' days' as evidence,
+        || ' billable days of ' || period_month || ' not billed'
+        || ' (contracted ' || {{ price_text('contracted_monthly_eur') }} || ' a month, '
+        || cast(days_in_month as varchar) || ' days)' as evidence,
         activation_source_file as source_file,
         activation_source_row as source_row
     from line_months
