@@ -2,9 +2,9 @@
 
     round_half_away(x, n): round a DECIMAL to n decimals, half away from zero
     (0.125 -> 0.13, -0.125 -> -0.13), as RULES.md requires. DuckDB's round()
-    on a DECIMAL already rounds half away from zero (pinned by the unit test
-    of int_rounding_checks); on a DOUBLE it would not be exact, so the
-    argument is cast to a DECIMAL wide enough to hold it. -#}
+    on a DECIMAL rounds half away from zero, exactly (pinned by the data test
+    assert_rounding_half_away_from_zero and the unit tests of the controls);
+    on a DOUBLE it would not be exact: never pass one. -#}
 {% macro round_half_away(expression, digits=2) -%}
     {{ return(adapter.dispatch('round_half_away', 'backoffice')(expression, digits)) }}
 {%- endmacro %}

@@ -27,7 +27,7 @@ cases as (
         -- Easter Monday 2030 is 22 April, 2038 is 26 April
         (date '2030-04-19', date '2030-04-23', 1),
         (date '2038-04-23', date '2038-04-27', 1)
-    ) as known (start_date, end_date, expected_business_days)
+    ) as known (start_date, end_date, expected_business_days)  -- noqa: AL05
 
 ),
 
