@@ -15,7 +15,7 @@ demo: setup
 lint: setup
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen sqlfluff lint dbt_project
+	BACKOFFICE_WAREHOUSE_PATH=$${TMPDIR:-/tmp}/backoffice-lint.duckdb $(UV) run --frozen sqlfluff lint dbt_project/models
 
 test: lint
 	$(UV) run --frozen pytest
