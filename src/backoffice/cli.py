@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import re
 import shutil
@@ -213,7 +214,40 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     print()
     print(summary.read_text(encoding="utf-8"), end="")
     print(f"  {'ledger':<12} {ledger} (what the generator injected)")
+    missing, unexpected, total = compare_with_ledger(settings, ledger, dates[-1])
+    if missing or unexpected:
+        print(
+            f"\nThe published exceptions differ from the ledger: {len(missing)} missing, "
+            f"{len(unexpected)} not expected, e.g. {(missing or unexpected)[0]}"
+        )
+        return 1
+    print(f"\nThe published exceptions are exactly the generator's ledger ({total} of {total}).")
     return 0
+
+
+LEDGER_COMPARED = (
+    "exception_type", "status", "provider", "customer_vat", "order_id", "order_line_id",
+    "invoice_number", "invoice_line", "period_month", "detected_on", "amount_eur",
+    "credited_eur", "source_file", "source_row",
+)  # fmt: skip
+
+
+def compare_with_ledger(
+    settings: Settings, ledger: Path, as_of: date
+) -> tuple[list[tuple], list[tuple], int]:
+    """What the ledger expects as of a date and the publication lacks, and the reverse."""
+    from backoffice.sample.ledger import read
+
+    expected = {
+        tuple(row[c] for c in LEDGER_COMPARED)
+        for row in read(ledger)
+        if row["as_of"] == as_of.isoformat()
+    }
+    out = io.StringIO()
+    write_exceptions_csv(settings, out)
+    out.seek(0)
+    published = {tuple(row[c] for c in LEDGER_COMPARED) for row in csv.DictReader(out)}
+    return sorted(expected - published), sorted(published - expected), len(expected)
 
 
 if __name__ == "__main__":
