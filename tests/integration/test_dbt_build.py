@@ -41,6 +41,9 @@ ALFA_INVOICE_3 = "alfa/invoices/2026-03-02/IT01234567890_00003.xml"
 NUVOLA_INVOICES = "nuvola/invoices/2026-03-16/fatture_20260316.csv"
 NUVOLA_CREDIT_NOTES = "nuvola/invoices/2026-03-25/fatture_20260325.csv"
 
+# fmt: off
+D16 = "2026-03-16"  # the first deliveries
+
 STATE_MAP = [
     ("alfa", "acknowledged", "ACKNOWLEDGED"),
     ("alfa", "inProgress", "IN_PROGRESS"),
@@ -63,7 +66,7 @@ CUSTOMER = "IT01234567890"
 # order_line_id, provider, sku, quantity, unit_price, signed_date, data row
 CRM_LINES = [
     ("SO-1-01", "alfa", "ALFA-FIBER", 1, "28.00", "2026-02-02", 1),  # clean
-    ("SO-2-01", "nuvola", "NV-VM-S", 1, "40.00", "2026-03-16", 2),  # ORDER_NOT_SUBMITTED
+    ("SO-2-01", "nuvola", "NV-VM-S", 1, "40.00", D16, 2),  # ORDER_NOT_SUBMITTED
     ("SO-3-01", "alfa", "ALFA-FIBER", 1, "28.00", "2026-02-27", 3),  # ORDER_STUCK
     ("SO-4-01", "nuvola", "NV-VM-M", 2, "55.00", "2026-03-06", 4),  # ORDER_REJECTED
     ("SO-5-01", "alfa", "ALFA-SIP", 2, "10.00", "2026-02-27", 5),  # ORDER_ENTRY_MISMATCH
@@ -75,22 +78,22 @@ CRM_LINES = [
 # provider, provider_order_id, order_line_id, sku, qty, price, submitted_at, file, row, delivered
 PROVIDER_ORDERS = [
     ("alfa", "A-100", "SO-1-01", "ALFA-FIBER", 1, "28.00", "2026-02-03 10:00:00+01", ALFA_ORDERS, 1,
-     "2026-03-16"),
+     D16),
     ("alfa", "A-300", "SO-3-01", "ALFA-FIBER", 1, "28.00", "2026-03-02 10:00:00+01", ALFA_ORDERS, 2,
-     "2026-03-16"),
-    ("nuvola", "N-400", "SO-4-01", "NV-VM-M", 2, "55.00", "2026-03-09 10:00:00+01", NUVOLA_ORDERS, 1,
-     "2026-03-16"),
+     D16),
+    ("nuvola", "N-400", "SO-4-01", "NV-VM-M", 2, "55.00", "2026-03-09 10:00:00+01",
+     NUVOLA_ORDERS, 1, D16),
     ("alfa", "A-500", "SO-5-01", "ALFA-SIP", 2, "10.00", "2026-03-02 11:00:00+01", ALFA_ORDERS, 3,
-     "2026-03-16"),
+     D16),
     # the resubmission after the rejection, entered with the wrong price
     ("alfa", "A-501", "SO-5-01", "ALFA-SIP", 2, "12.50", "2026-03-04 11:00:00+01", ALFA_ORDERS, 4,
-     "2026-03-16"),
-    ("nuvola", "N-600", "SO-6-01", "NV-BACKUP", 1, "30.00", "2026-03-02 09:00:00+01", NUVOLA_ORDERS, 2,
-     "2026-03-16"),
+     D16),
+    ("nuvola", "N-600", "SO-6-01", "NV-BACKUP", 1, "30.00", "2026-03-02 09:00:00+01",
+     NUVOLA_ORDERS, 2, D16),
     ("alfa", "A-700", "SO-7-01", "ALFA-MPLS", 1, "100.00", "2026-01-26 09:00:00+01", ALFA_ORDERS, 5,
-     "2026-03-16"),
+     D16),
     ("alfa", "A-800", "SO-8-01", "ALFA-SIP", 1, "31.00", "2026-01-09 09:00:00+01", ALFA_ORDERS, 6,
-     "2026-03-16"),
+     D16),
     # delivered after the first as_of: SO-2-01 is submitted on Monday 23 March
     ("nuvola", "N-200", "SO-2-01", "NV-VM-S", 1, "40.00", "2026-03-23 09:00:00+01",
      NUVOLA_ORDERS_LATE, 1, "2026-03-23"),
@@ -98,22 +101,22 @@ PROVIDER_ORDERS = [
 
 # provider, event_id, order_line_id, provider_state, state_at, file, row, delivered
 ORDER_EVENTS = [
-    ("alfa", "E-1", "SO-1-01", "acknowledged", "2026-02-04 10:00:00+01", ALFA_EVENTS, 1, "2026-03-16"),
-    ("alfa", "E-2", "SO-1-01", "completed", "2026-02-10 10:00:00+01", ALFA_EVENTS, 2, "2026-03-16"),
+    ("alfa", "E-1", "SO-1-01", "acknowledged", "2026-02-04 10:00:00+01", ALFA_EVENTS, 1, D16),
+    ("alfa", "E-2", "SO-1-01", "completed", "2026-02-10 10:00:00+01", ALFA_EVENTS, 2, D16),
     # a state Alfa never documented: kept and reported, not part of the timeline
     ("alfa", "E-3", "SO-1-01", "onHoldByCustomer", "2026-03-18 10:00:00+01", ALFA_EVENTS, 3,
-     "2026-03-16"),
-    ("alfa", "E-4", "SO-3-01", "acknowledged", "2026-03-03 09:00:00+01", ALFA_EVENTS, 4, "2026-03-16"),
-    ("alfa", "E-5", "SO-5-01", "rejected", "2026-03-03 09:00:00+01", ALFA_EVENTS, 5, "2026-03-16"),
-    ("alfa", "E-6", "SO-5-01", "completed", "2026-03-05 09:00:00+01", ALFA_EVENTS, 6, "2026-03-16"),
-    ("alfa", "E-7", "SO-7-01", "completed", "2026-02-01 09:00:00+01", ALFA_EVENTS, 7, "2026-03-16"),
-    ("alfa", "E-8", "SO-8-01", "completed", "2026-01-15 09:00:00+01", ALFA_EVENTS, 8, "2026-03-16"),
+     D16),
+    ("alfa", "E-4", "SO-3-01", "acknowledged", "2026-03-03 09:00:00+01", ALFA_EVENTS, 4, D16),
+    ("alfa", "E-5", "SO-5-01", "rejected", "2026-03-03 09:00:00+01", ALFA_EVENTS, 5, D16),
+    ("alfa", "E-6", "SO-5-01", "completed", "2026-03-05 09:00:00+01", ALFA_EVENTS, 6, D16),
+    ("alfa", "E-7", "SO-7-01", "completed", "2026-02-01 09:00:00+01", ALFA_EVENTS, 7, D16),
+    ("alfa", "E-8", "SO-8-01", "completed", "2026-01-15 09:00:00+01", ALFA_EVENTS, 8, D16),
     ("nuvola", "NE-1", "SO-4-01", "INSERITO", "2026-03-09 15:00:00+01", NUVOLA_EVENTS, 1,
-     "2026-03-16"),
+     D16),
     ("nuvola", "NE-2", "SO-4-01", "RIFIUTATO", "2026-03-10 12:00:00+01", NUVOLA_EVENTS, 2,
-     "2026-03-16"),
+     D16),
     ("nuvola", "NE-3", "SO-6-01", "IN_LAVORAZIONE", "2026-03-16 12:00:00+01", NUVOLA_EVENTS, 3,
-     "2026-03-16"),
+     D16),
     # delivered after the first as_of
     ("nuvola", "NE-4", "SO-2-01", "INSERITO", "2026-03-24 09:00:00+01", NUVOLA_EVENTS_LATE, 1,
      "2026-03-24"),
@@ -131,10 +134,10 @@ INVOICE_LINES = [
      "2026-02-28", "31.00", "31.00", "22.00", None, ALFA_INVOICE_3, "1/1", "2026-03-02"),
     ("nuvola", "FT-2026-0001", "TD01", "2026-03-15", None, 1, "SO-6-01", "NV-BACKUP", 1,
      "2026-03-01", "2026-03-31", "30.00", "30.00", "22.00", "6.60", NUVOLA_INVOICES, "1",
-     "2026-03-16"),
+     D16),
     ("nuvola", "FT-2026-0001", "TD01", "2026-03-15", None, 2, "SO-9-01", "NV-VM-S", 1,
      "2026-03-01", "2026-03-31", "15.50", "15.50", "22.00", "3.41", NUVOLA_INVOICES, "2",
-     "2026-03-16"),
+     D16),
     # delivered after the first as_of: a credit note crediting the BILLED_NOT_ACTIVE of
     # SO-6-01 in full, and a line that credits nothing found
     ("nuvola", "NC-2026-0001", "TD04", "2026-03-25", "FT-2026-0001", 1, "SO-6-01", "NV-BACKUP", 1,
@@ -147,13 +150,16 @@ INVOICE_LINES = [
 
 # provider, invoice, date, rate, taxable, vat, file, row, delivered
 VAT_SUMMARIES = [
-    ("alfa", "A/2026/1", "2026-03-01", "22.00", "19.00", "4.18", ALFA_INVOICE_1, "1/R1", "2026-03-02"),
+    ("alfa", "A/2026/1", "2026-03-01", "22.00", "19.00", "4.18", ALFA_INVOICE_1, "1/R1",
+     "2026-03-02"),
     ("alfa", "A/2026/2", "2026-03-01", "22.00", "120.00", "26.40", ALFA_INVOICE_2, "1/R1",
      "2026-03-02"),
     # 22% of 31.00 is 6.82
     ("alfa", "A/2026/3", "2026-03-01", "22.00", "31.00", "7.00", ALFA_INVOICE_3, "1/R1",
      "2026-03-02"),
 ]
+
+# fmt: on
 
 LOADED_AT = "2026-03-24 23:00:00+00"
 
@@ -165,17 +171,41 @@ def _build_raw_warehouse(path: Path) -> None:
         con.executemany("insert into raw.state_map values (?, ?, ?)", STATE_MAP)
         for line_id, provider, sku, qty, price, signed, row in CRM_LINES:
             con.execute(
-                "insert into raw.crm_signed_orders values (?, ?, ?, 'Cliente, Srl', ?, ?, 'x', ?, ?,"
-                " 22.00, ?, 'signed', null, ?, ?, ?, 'sha-crm', 'load-1', '2026-03-16', ?)",
-                [line_id[:4], line_id, CUSTOMER, provider, sku, qty, price, signed,
-                 f"{signed} 12:00:00+00", CRM_FILE, str(row), LOADED_AT],
+                "insert into raw.crm_signed_orders values (?, ?, ?, 'Cliente, Srl', ?, ?, 'x',"
+                " ?, ?, 22.00, ?, 'signed', null, ?, ?, ?, 'sha-crm', 'load-1', '2026-03-16', ?)",
+                [
+                    line_id[:4],
+                    line_id,
+                    CUSTOMER,
+                    provider,
+                    sku,
+                    qty,
+                    price,
+                    signed,
+                    f"{signed} 12:00:00+00",
+                    CRM_FILE,
+                    str(row),
+                    LOADED_AT,
+                ],
             )
         for prov, po, line_id, sku, qty, price, at, file, row, delivered in PROVIDER_ORDERS:
             con.execute(
                 "insert into raw.provider_orders values (?, null, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                 " 'sha', 'load-1', ?, ?)",
-                [prov, po, line_id[:4], line_id, sku, qty, price, at, file, str(row), delivered,
-                 LOADED_AT],
+                [
+                    prov,
+                    po,
+                    line_id[:4],
+                    line_id,
+                    sku,
+                    qty,
+                    price,
+                    at,
+                    file,
+                    str(row),
+                    delivered,
+                    LOADED_AT,
+                ],
             )
         for prov, event_id, line_id, state, at, file, row, delivered in ORDER_EVENTS:
             con.execute(
@@ -183,13 +213,51 @@ def _build_raw_warehouse(path: Path) -> None:
                 " 'sha', 'load-1', ?, ?)",
                 [prov, event_id, line_id, state, at, file, str(row), delivered, LOADED_AT],
             )
-        for (prov, number, doc_type, date, related, line, line_id, sku, qty, start, end, unit, net,
-             rate, vat, file, row, delivered) in INVOICE_LINES:
+        for (
+            prov,
+            number,
+            doc_type,
+            date,
+            related,
+            line,
+            line_id,
+            sku,
+            qty,
+            start,
+            end,
+            unit,
+            net,
+            rate,
+            vat,
+            file,
+            row,
+            delivered,
+        ) in INVOICE_LINES:
             con.execute(
                 "insert into raw.invoice_lines values (?, ?, ?, ?, ?, ?, 'EUR', 1, ?, ?, ?,"
                 " 'x', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sha', 'load-1', ?, ?)",
-                [prov, number, doc_type, date, related, CUSTOMER, line, line_id, sku, qty, start,
-                 end, unit, net, rate, vat, file, row, delivered, LOADED_AT],
+                [
+                    prov,
+                    number,
+                    doc_type,
+                    date,
+                    related,
+                    CUSTOMER,
+                    line,
+                    line_id,
+                    sku,
+                    qty,
+                    start,
+                    end,
+                    unit,
+                    net,
+                    rate,
+                    vat,
+                    file,
+                    row,
+                    delivered,
+                    LOADED_AT,
+                ],
             )
         for prov, number, date, rate, taxable, vat, file, row, delivered in VAT_SUMMARIES:
             con.execute(
@@ -201,20 +269,26 @@ def _build_raw_warehouse(path: Path) -> None:
         con.close()
 
 
-def _dbt_build(warehouse: Path, as_of: str, work: Path, *, unit_tests: bool = True) -> None:
+def _dbt_build(warehouse: Path, as_of: str, work: Path, *, tests: bool = True) -> None:
+    """dbt build as of `as_of`; without `tests`, models and seeds only (the reruns: faster)."""
     from dbt.cli.main import dbtRunner
 
     os.environ["BACKOFFICE_WAREHOUSE_PATH"] = str(warehouse)
     result = dbtRunner().invoke(
         [
             "build",
-            "--profiles-dir", str(DBT_PROJECT),
-            "--project-dir", str(DBT_PROJECT),
-            "--target-path", str(work / "target"),
-            "--log-path", str(work / "logs"),
-            "--vars", f'{{"as_of": "{as_of}"}}',
+            "--profiles-dir",
+            str(DBT_PROJECT),
+            "--project-dir",
+            str(DBT_PROJECT),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+            "--vars",
+            f'{{"as_of": "{as_of}"}}',
             "--quiet",
-            *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
+            *([] if tests else ["--exclude-resource-type", "unit_test", "test"]),
         ]
     )
     assert result.success, f"dbt build as of {as_of} failed: {result.exception}"
@@ -230,15 +304,41 @@ def _exceptions(warehouse: Path) -> list[dict]:
         con.close()
 
 
+def _history(warehouse: Path) -> list[tuple]:
+    con = duckdb.connect(str(warehouse))
+    try:
+        return con.execute(
+            "select * from marts.exception_history order by as_of, exception_id"
+        ).fetchall()
+    finally:
+        con.close()
+
+
 def _by_type_and_line(rows: list[dict]) -> dict[tuple[str, str | None], dict]:
     return {(r["exception_type"], r["order_line_id"] or r["invoice_number"]): r for r in rows}
 
 
 OUTPUT_COLUMNS = [
-    "exception_id", "exception_type", "status", "provider", "customer_vat", "order_id",
-    "order_line_id", "invoice_number", "invoice_line", "period_month", "as_of", "detected_on",
-    "age_business_days", "amount_eur", "credited_eur", "severity", "owner", "evidence",
-    "source_file", "source_row",
+    "exception_id",
+    "exception_type",
+    "status",
+    "provider",
+    "customer_vat",
+    "order_id",
+    "order_line_id",
+    "invoice_number",
+    "invoice_line",
+    "period_month",
+    "as_of",
+    "detected_on",
+    "age_business_days",
+    "amount_eur",
+    "credited_eur",
+    "severity",
+    "owner",
+    "evidence",
+    "source_file",
+    "source_row",
 ]
 
 
@@ -344,11 +444,14 @@ def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> Non
     assert unmapped == [("alfa", "SO-1-01", "onHoldByCustomer")]
 
     # --- the same as_of again: nothing changes ------------------------------------------------
-    _dbt_build(warehouse, FIRST_AS_OF, tmp_path, unit_tests=False)
+    history = _history(warehouse)
+    assert len(history) == len(first)
+    _dbt_build(warehouse, FIRST_AS_OF, tmp_path, tests=False)
     assert _exceptions(warehouse) == first
+    assert _history(warehouse) == history
 
     # --- a week later: SO-2-01 was submitted and acknowledged --------------------------------
-    _dbt_build(warehouse, SECOND_AS_OF, tmp_path, unit_tests=False)
+    _dbt_build(warehouse, SECOND_AS_OF, tmp_path, tests=False)
     second = _by_type_and_line(_exceptions(warehouse))
     assert set(second) == set(found) | {("UNMATCHED_CREDIT", "SO-1-01")}
     resolved = second[("ORDER_NOT_SUBMITTED", "SO-2-01")]
@@ -375,3 +478,6 @@ def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> Non
     assert unmatched["amount_eur"] == Decimal("-5.00")
     assert str(unmatched["detected_on"]) == SECOND_AS_OF
     assert (unmatched["source_file"], unmatched["source_row"]) == (NUVOLA_CREDIT_NOTES, "2")
+
+    # the history is append-only: the first run's rows are kept as they were
+    assert [row for row in _history(warehouse) if str(row[0]) == FIRST_AS_OF] == history

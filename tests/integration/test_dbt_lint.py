@@ -24,7 +24,15 @@ def test_sqlfluff_lint_dbt_models_and_tests_is_clean(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DBT_")}
     env["BACKOFFICE_WAREHOUSE_PATH"] = str(tmp_path / "lint.duckdb")
     done = subprocess.run(
-        [str(SQLFLUFF), "lint", "dbt_project/models", "dbt_project/tests", "--format", "json", "--nofail"],
+        [
+            str(SQLFLUFF),
+            "lint",
+            "dbt_project/models",
+            "dbt_project/tests",
+            "--format",
+            "json",
+            "--nofail",
+        ],
         cwd=REPO,
         env=env,
         capture_output=True,
