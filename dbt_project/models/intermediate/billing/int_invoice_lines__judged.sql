@@ -70,7 +70,8 @@ with_contract as (
         order_lines.activation_date,
         order_lines.termination_date,
         crm_any_provider.provider as crm_provider,
-        day(last_day(charges.period_start_date)) as days_in_month
+        -- a line without a charged period is judged as charging no billable day
+        day(last_day(coalesce(charges.period_start_date, charges.invoice_date))) as days_in_month
     from charges
     left join duplicates
         on charges.billing_seq = duplicates.billing_seq
@@ -90,7 +91,7 @@ billable as (
     select
         *,
         case
-            when activation_date is null then 0
+            when activation_date is null or period_start_date is null or period_end_date is null then 0
             else greatest(
                 0,
                 datediff(
