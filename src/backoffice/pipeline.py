@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from backoffice import ingest, publish, summary
+from backoffice import ingest, publish, report, summary
 from backoffice.registry import load_registry
 from backoffice.settings import Settings
 
@@ -77,9 +77,10 @@ def publish_build(settings: Settings, as_of: date) -> dict[str, str]:
 
 
 def summarize(settings: Settings, as_of: date) -> dict[str, Any]:
-    """Write the run's summary beside its other records and hand it back."""
+    """Write the run's summary and its report beside its other records; hand the summary back."""
     with publish.connect_published(settings) as con:
         run_summary = summary.build_summary(con, settings, as_of)
+        report.write_report(settings, con, as_of)
     run_dir = run_directory(settings, as_of)
     _write_json(run_dir / "summary.json", run_summary.to_dict())
     (run_dir / "summary.txt").write_text(summary.render_text(run_summary), encoding="utf-8")

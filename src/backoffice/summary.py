@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import duckdb
 
+from backoffice.report import report_path
 from backoffice.settings import Settings
 
 
@@ -96,6 +97,7 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
             "exceptions": "backoffice exceptions --format csv",
             "data_docs": str(settings.gx_dir / "data_docs" / "index.html"),
             "run_records": str(settings.runs_dir / as_of.isoformat()),
+            "report": str(report_path(settings, as_of)),
         },
     )
 

@@ -1,0 +1,435 @@
+"""What the report shows, read from the published warehouse with plain SQL.
+
+Every figure on the page comes from one of these queries, so the test can ask the warehouse
+the same questions and compare. The marts of balances and KPIs are read by the column names
+their models give them; a mart that is missing (or lacks a column the page cannot do without)
+becomes a `Missing` with the reason, and the page says "not available" instead of failing
+the run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+CENT = Decimal("0.01")
+SEVERITIES = ("high", "medium", "low")
+AGING_BUCKETS = ("0\u20132", "3\u20137", "8\u201315", "16\u201330", "over 30")
+NEW_EXCEPTIONS_SHOWN = 500
+
+
+def money(value: Any) -> Decimal:
+    """A euro amount as a Decimal to the cent (half away from zero), whatever DuckDB returned."""
+    if value is None:
+        return Decimal("0.00")
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A section the warehouse cannot fill: which mart, and why."""
+
+    table: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Header:
+    as_of: date
+    publication: str
+    checks: dict[str, Any] | None
+    new_today: int
+    open_count: int
+    open_high: int
+    owed_eur: Decimal
+    under_billed_eur: Decimal
+    files_loaded: int
+    files_redelivered: int
+    files_unreadable: int
+    rows_loaded: int
+    rows_quarantined: int
+    unmapped_states: int
+
+
+@dataclass(frozen=True)
+class NewException:
+    exception_id: str
+    severity: str
+    exception_type: str
+    status: str
+    provider: str
+    customer_vat: str
+    customer_name: str | None
+    order_id: str | None
+    order_line_id: str | None
+    invoice_number: str | None
+    invoice_line: str | None
+    period_month: str | None
+    age_business_days: int | None
+    amount_eur: Decimal
+    credited_eur: Decimal
+    owner: str
+    evidence: str
+    source_file: str
+    source_row: str
+
+
+@dataclass(frozen=True)
+class TypeRow:
+    exception_type: str
+    new_today: int
+    open: int
+    open_by_severity: dict[str, int]
+    open_eur: Decimal  # net of credits, as the summary counts it
+    credited: int
+    resolved: int
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    customer_vat: str
+    customer_name: str | None
+    providers: str
+    owed_eur: Decimal
+    under_billed_eur: Decimal | None
+    open_exceptions: int | None
+
+
+@dataclass(frozen=True)
+class Balances:
+    customers: list[CustomerRow]  # the top ones, most owed first
+    customers_total: int
+    customers_owed: int
+    owed_eur: Decimal
+    under_billed_eur: Decimal | None
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    provider: str
+    month: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Kpis:
+    rows: list[KpiRow]
+    fields: list[str]  # the KPI_FIELDS the mart provides, in display order
+
+
+@dataclass(frozen=True)
+class ReportData:
+    header: Header
+    new_exceptions: list[NewException]
+    new_exceptions_total: int
+    by_type: list[TypeRow]
+    balances: Balances | Missing
+    kpis: Kpis | Missing
+
+
+# Logical KPI fields and the column names that may hold them (first match wins).
+KPI_FIELDS: dict[str, tuple[str, ...]] = {
+    "cycle_median": (r"cycle.*(median|p50)",),
+    "cycle_p90": (r"cycle.*p90",),
+    "stuck_share": (r"stuck.*(share|ratio|rate|pct)",),
+    "ftr_share": (r"(first_time_right|ftr).*(share|ratio|rate|pct)",),
+    "credits_count": (r"credit.*(count|number|_n$)", r"^credits_issued$"),
+    "credits_eur": (r"credit.*eur",),
+    "aging_0_2": (r"(aging|age|bucket).*0_(to_)?2(\D|$)",),
+    "aging_3_7": (r"(aging|age|bucket).*3_(to_)?7(\D|$)",),
+    "aging_8_15": (r"(aging|age|bucket).*8_(to_)?15(\D|$)",),
+    "aging_16_30": (r"(aging|age|bucket).*16_(to_)?30(\D|$)",),
+    "aging_over_30": (r"(aging|age|bucket).*(over_?30|30_?plus|gt_?30|31)",),
+    "money_at_stake_eur": (r"(money_)?at_stake",),
+}
+AGING_FIELDS = ("aging_0_2", "aging_3_7", "aging_8_15", "aging_16_30", "aging_over_30")
+
+
+def collect(con: duckdb.DuckDBPyConnection, as_of: date, run_dir: Path | None = None) -> ReportData:
+    """Everything the page needs, as of `as_of`, from a connection to the published warehouse."""
+    names = _customer_names(con)
+    new, new_total = _new_exceptions(con, as_of, names)
+    return ReportData(
+        header=_header(con, as_of, run_dir),
+        new_exceptions=new,
+        new_exceptions_total=new_total,
+        by_type=_by_type(con, as_of),
+        balances=_balances(con, names),
+        kpis=_kpis(con),
+    )
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    """The table's columns in order; empty when the table does not exist."""
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _header(con, as_of: date, run_dir: Path | None) -> Header:
+    counts = con.execute(
+        """
+        select
+            count(*) filter (where detected_on = ?),
+            count(*) filter (where status = 'open'),
+            count(*) filter (where status = 'open' and severity = 'high'),
+            coalesce(sum(amount_eur - credited_eur)
+                filter (where status = 'open' and amount_eur > 0), 0),
+            coalesce(sum(amount_eur) filter (where status = 'open' and amount_eur < 0), 0)
+        from marts.exceptions
+        """,
+        [as_of],
+    ).fetchone()
+    files = (0, 0, 0, 0, 0)
+    if table_columns(con, "raw", "landed_files"):
+        files = con.execute(
+            """
+            select
+                count(*) filter (where status = 'loaded'),
+                count(*) filter (where status = 'redelivery'),
+                count(*) filter (where status = 'unreadable'),
+                coalesce(sum(rows_loaded), 0),
+                coalesce(sum(rows_quarantined), 0)
+            from raw.landed_files
+            """
+        ).fetchone()
+    unmapped = 0
+    if table_columns(con, "marts", "unmapped_provider_states"):
+        unmapped = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
+    published = con.execute("select path from duckdb_databases() where not internal").fetchone()
+    return Header(
+        as_of=as_of,
+        publication=Path(published[0]).name if published and published[0] else "",
+        checks=_checks(run_dir),
+        new_today=int(counts[0]),
+        open_count=int(counts[1]),
+        open_high=int(counts[2]),
+        owed_eur=money(counts[3]),
+        under_billed_eur=money(counts[4]),
+        files_loaded=int(files[0]),
+        files_redelivered=int(files[1]),
+        files_unreadable=int(files[2]),
+        rows_loaded=int(files[3]),
+        rows_quarantined=int(files[4]),
+        unmapped_states=int(unmapped),
+    )
+
+
+def _checks(run_dir: Path | None) -> dict[str, Any] | None:
+    """The night's data-check record (checks.json), when the run wrote one."""
+    path = run_dir / "checks.json" if run_dir else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _customer_names(con) -> dict[str, str]:
+    """Customer names by VAT number, from the CRM's order lines (the exceptions carry only VAT)."""
+    for table in ("customer_balances", "order_lines"):
+        if {"customer_vat", "customer_name"} <= set(table_columns(con, "marts", table)):
+            rows = con.execute(
+                f"select customer_vat, min(customer_name) from marts.{table} "
+                "where customer_name is not null group by customer_vat"
+            ).fetchall()
+            if rows:
+                return dict(rows)
+    return {}
+
+
+def _new_exceptions(con, as_of: date, names: dict[str, str]) -> tuple[list[NewException], int]:
+    total = con.execute(
+        "select count(*) from marts.exceptions where detected_on = ?", [as_of]
+    ).fetchone()[0]
+    rows = con.execute(
+        f"""
+        select
+            exception_id, severity, exception_type, status, provider, customer_vat,
+            order_id, order_line_id, invoice_number, cast(invoice_line as varchar),
+            period_month, age_business_days, amount_eur, credited_eur, owner, evidence,
+            source_file, cast(source_row as varchar)
+        from marts.exceptions
+        where detected_on = ?
+        order by
+            case severity when 'high' then 0 when 'medium' then 1 else 2 end,
+            abs(amount_eur) desc, exception_type, provider, exception_id
+        limit {NEW_EXCEPTIONS_SHOWN}
+        """,
+        [as_of],
+    ).fetchall()
+    out = []
+    for r in rows:
+        out.append(
+            NewException(
+                exception_id=r[0],
+                severity=r[1],
+                exception_type=r[2],
+                status=r[3],
+                provider=r[4],
+                customer_vat=r[5],
+                customer_name=names.get(r[5]),
+                order_id=r[6],
+                order_line_id=r[7],
+                invoice_number=r[8],
+                invoice_line=r[9],
+                period_month=r[10],
+                age_business_days=r[11],
+                amount_eur=money(r[12]),
+                credited_eur=money(r[13]),
+                owner=r[14],
+                evidence=r[15] or "",
+                source_file=r[16] or "",
+                source_row=r[17] or "",
+            )
+        )
+    return out, int(total)
+
+
+def _by_type(con, as_of: date) -> list[TypeRow]:
+    rows = con.execute(
+        """
+        select
+            exception_type,
+            count(*) filter (where detected_on = ?),
+            count(*) filter (where status = 'open'),
+            count(*) filter (where status = 'open' and severity = 'high'),
+            count(*) filter (where status = 'open' and severity = 'medium'),
+            count(*) filter (where status = 'open' and severity = 'low'),
+            coalesce(sum(amount_eur - credited_eur) filter (where status = 'open'), 0),
+            count(*) filter (where status = 'credited'),
+            count(*) filter (where status = 'resolved')
+        from marts.exceptions
+        group by exception_type
+        order by exception_type
+        """,
+        [as_of],
+    ).fetchall()
+    return [
+        TypeRow(
+            exception_type=r[0],
+            new_today=int(r[1]),
+            open=int(r[2]),
+            open_by_severity=dict(zip(SEVERITIES, (int(r[3]), int(r[4]), int(r[5])), strict=True)),
+            open_eur=money(r[6]),
+            credited=int(r[7]),
+            resolved=int(r[8]),
+        )
+        for r in rows
+    ]
+
+
+def _pick(columns: list[str], *patterns: str) -> str | None:
+    for pattern in patterns:
+        for column in columns:
+            if re.search(pattern, column):
+                return column
+    return None
+
+
+BALANCES_TABLE = "marts.customer_balances"
+KPIS_TABLE = "marts.provider_kpis_monthly"
+TOP_CUSTOMERS = 20
+
+
+def _balances(con, names: dict[str, str]) -> Balances | Missing:
+    columns = table_columns(con, "marts", "customer_balances")
+    if not columns:
+        return Missing(BALANCES_TABLE, "the warehouse has no customer balances yet")
+    vat = _pick(columns, "^customer_vat$")
+    owed = _pick(columns, "^owed_eur$", r"^owed", r"owed.*eur")
+    if vat is None or owed is None:
+        return Missing(BALANCES_TABLE, "it has no customer_vat or owed_eur column")
+    under = _pick(columns, "^under_billed_eur$", r"under_?billed")
+    count = _pick(columns, "^open_exceptions$", r"open_exceptions?(_count)?$", r"exceptions_count")
+    provider = _pick(columns, "^provider$")
+    name = _pick(columns, "^customer_name$")
+
+    def agg(column: str | None, expression: str, otherwise: str = "null") -> str:
+        return expression.format(f'"{column}"') if column else otherwise
+
+    sql = f"""
+        with per_customer as (
+            select
+                "{vat}" as customer_vat,
+                {agg(name, "min({})")} as customer_name,
+                {agg(provider, "string_agg(distinct {0}, ', ' order by {0})", "''")} as providers,
+                coalesce(sum("{owed}"), 0) as owed_eur,
+                {agg(under, "coalesce(sum({}), 0)")} as under_billed_eur,
+                {agg(count, "sum({})")} as open_exceptions
+            from {BALANCES_TABLE}
+            group by "{vat}"
+        )
+        select * from per_customer
+        order by owed_eur desc, under_billed_eur asc nulls last, customer_vat
+    """
+    rows = con.execute(sql).fetchall()
+    customers = [
+        CustomerRow(
+            customer_vat=r[0],
+            customer_name=r[1] or names.get(r[0]),
+            providers=r[2] or "",
+            owed_eur=money(r[3]),
+            under_billed_eur=money(r[4]) if under else None,
+            open_exceptions=int(r[5]) if count and r[5] is not None else None,
+        )
+        for r in rows
+    ]
+    return Balances(
+        customers=[c for c in customers if c.owed_eur != 0 or c.under_billed_eur][:TOP_CUSTOMERS],
+        customers_total=len(customers),
+        customers_owed=sum(1 for c in customers if c.owed_eur > 0),
+        owed_eur=money(sum((c.owed_eur for c in customers), Decimal(0))),
+        under_billed_eur=(
+            money(sum((c.under_billed_eur or Decimal(0) for c in customers), Decimal(0)))
+            if under
+            else None
+        ),
+    )
+
+
+def _kpis(con) -> Kpis | Missing:
+    columns = table_columns(con, "marts", "provider_kpis_monthly")
+    if not columns:
+        return Missing(KPIS_TABLE, "the warehouse has no provider KPIs yet")
+    provider = _pick(columns, "^provider$")
+    month = _pick(columns, "^month$", "^period_month$", "^kpi_month$", r"month")
+    if provider is None or month is None:
+        return Missing(KPIS_TABLE, "it has no provider or month column")
+    found = {key: _pick(columns, *patterns) for key, patterns in KPI_FIELDS.items()}
+    present = [key for key, column in found.items() if column]
+    select = ", ".join(f'"{found[key]}"' for key in present)
+    rows = con.execute(
+        f'select "{provider}", "{month}"{", " + select if select else ""} from {KPIS_TABLE} '
+        f'order by "{provider}", "{month}"'
+    ).fetchall()
+    return Kpis(
+        rows=[
+            KpiRow(
+                provider=str(r[0]),
+                month=_month(r[1]),
+                values=dict(zip(present, r[2:], strict=True)),
+            )
+            for r in rows
+        ],
+        fields=present,
+    )
+
+
+def _month(value: Any) -> str:
+    if isinstance(value, date):
+        return value.strftime("%Y-%m")
+    return str(value)[:7]

@@ -1,0 +1,676 @@
+"""The report as one self-contained HTML page, built as an lxml tree.
+
+Building a tree rather than pasting strings means every value from the warehouse is a text
+node or an attribute, escaped by the serializer: a customer name or an evidence sentence can
+never become markup. The page is written as polyglot XHTML (an XML parser and a browser read
+it the same way), with its stylesheet and charts inline: it opens offline, from a file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from backoffice.report import charts
+from backoffice.report.data import (
+    AGING_BUCKETS,
+    AGING_FIELDS,
+    SEVERITIES,
+    Balances,
+    Missing,
+    ReportData,
+    money,
+)
+
+VOID = {"meta", "link", "br", "hr", "img", "col", "input", "wbr"}
+SEVERITY_COLORS = {"high": "#b42318", "medium": "#dc6803", "low": "#9aa5b1"}
+AGING_COLORS = ("#d1e9ff", "#84caff", "#2e90fa", "#175cd3", "#102a56")
+DASH = "\u2014"
+CSV_COMMAND = "backoffice exceptions --format csv"
+
+
+class Links:
+    """Where the page points, relative to the folder it is written in."""
+
+    def __init__(self, report_dir: Path, data_docs: Path, run_dir: Path) -> None:
+        self.data_docs = _relative(data_docs, report_dir)
+        self.data_docs_exists = data_docs.is_file()
+        self.summary = _relative(run_dir / "summary.txt", report_dir)
+        self.checks = _relative(run_dir / "checks.json", report_dir)
+        self.checks_exists = (run_dir / "checks.json").is_file()
+
+
+def _relative(target: Path, start: Path) -> str:
+    return Path(os.path.relpath(target, start)).as_posix()
+
+
+# --- small builders --------------------------------------------------------------------------
+
+
+def h(tag: str, attrs: dict[str, str] | None = None, *children: Any) -> etree._Element:
+    """An element with attributes and children (strings, elements, None or lists of them)."""
+    node = etree.Element(tag, {k: str(v) for k, v in (attrs or {}).items()})
+    for child in _flatten(children):
+        if isinstance(child, etree._Element):
+            node.append(child)
+        elif len(node):
+            last = node[-1]
+            last.tail = (last.tail or "") + str(child)
+        else:
+            node.text = (node.text or "") + str(child)
+    return node
+
+
+def _flatten(items: Iterable[Any]) -> Iterable[Any]:
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, list | tuple):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def eur(value: Decimal | None) -> str:
+    """Money to the cent with thousands separators; a dash when there is none."""
+    return DASH if value is None else f"{money(value):,.2f}"
+
+
+def num_cell(text: str, *, cls: str = "num", negative: bool = False) -> etree._Element:
+    return h("td", {"class": f"{cls} neg" if negative else cls}, text)
+
+
+def eur_cell(value: Decimal | None, cls: str = "num eur") -> etree._Element:
+    return num_cell(eur(value), cls=cls, negative=value is not None and value < 0)
+
+
+def table(table_id: str, headers: list[tuple[str, bool]], rows: list[etree._Element]):
+    """`headers`: (title, numeric) pairs; `rows`: <tr> elements."""
+    head = h("tr", None, [h("th", {"class": "num"} if n else None, t) for t, n in headers])
+    return h("table", {"id": table_id}, h("thead", None, head), h("tbody", None, rows))
+
+
+def not_available(missing: Missing) -> etree._Element:
+    return h(
+        "div",
+        {"class": "notice not-available"},
+        h("strong", None, "Not available: "),
+        f"{missing.table}: {missing.reason}. The rest of the report is unaffected.",
+    )
+
+
+def figure(caption: str, svg: etree._Element) -> etree._Element:
+    return h("figure", None, h("figcaption", None, caption), svg)
+
+
+def sub(text: str | None) -> etree._Element | None:
+    return h("span", {"class": "sub"}, text) if text else None
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def render(data: ReportData, links: Links) -> str:
+    """The whole page, serialized."""
+    hd = data.header
+    title = f"Back-office nightly report {hd.as_of.isoformat()}"
+    page = h(
+        "html",
+        {"lang": "en"},
+        h(
+            "head",
+            None,
+            h("meta", {"charset": "utf-8"}),
+            h("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}),
+            h("title", None, title),
+            h("style", None, _stylesheet()),
+        ),
+        h(
+            "body",
+            None,
+            _top(data, title),
+            h(
+                "nav",
+                None,
+                h("a", {"href": "#new"}, "New today"),
+                h("a", {"href": "#by-type"}, "By type and severity"),
+                h("a", {"href": "#owed"}, "What customers are owed"),
+                h("a", {"href": "#kpis"}, "Provider KPIs"),
+                h("a", {"href": "#where"}, "Where to look"),
+            ),
+            h(
+                "main",
+                None,
+                _tiles(data),
+                _new_section(data),
+                _type_section(data),
+                _owed_section(data),
+                _kpi_section(data),
+                _where_section(data, links),
+            ),
+            h(
+                "footer",
+                None,
+                f"Figures read from the published warehouse {hd.publication or DASH} "
+                "(read-only). Amounts in EUR, net of VAT: positive, the customer was charged "
+                "more than agreed and is owed it; negative, less was billed than agreed. "
+                "Dates are ISO 8601; ages in business days (Italian calendar).",
+            ),
+        ),
+    )
+    return serialize(page)
+
+
+def _top(data: ReportData, title: str) -> etree._Element:
+    hd = data.header
+    if hd.checks is None:
+        checks = h("span", {"class": "status-warn"}, "no data-check record for this run")
+    elif hd.checks.get("success"):
+        checks = h(
+            "span",
+            {"class": "status-ok"},
+            f"data checks passed: {hd.checks.get('passed')} of {hd.checks.get('evaluated')}",
+        )
+    else:
+        checks = h("span", {"class": "status-warn"}, "data checks failed")
+    warned = (hd.checks or {}).get("warned") or 0
+    return h(
+        "header",
+        {"class": "top"},
+        h("h1", None, title),
+        h(
+            "p",
+            {"id": "run-status"},
+            "As of ",
+            h("strong", {"id": "as-of"}, hd.as_of.isoformat()),
+            " \u00b7 run status: ",
+            h("span", {"class": "status-ok"}, "published"),
+            " \u00b7 ",
+            checks,
+            f" ({warned} warnings)" if warned else None,
+        ),
+        h("p", None, "Publication: ", h("span", {"class": "mono"}, hd.publication or DASH)),
+    )
+
+
+def _tile(tile_id: str, label: str, figure_text: str, note: str | None = None, alert=False):
+    return h(
+        "div",
+        {"class": "tile alert" if alert else "tile", "id": tile_id},
+        h("div", {"class": "label"}, label),
+        h("div", {"class": "figure"}, figure_text),
+        sub(note),
+    )
+
+
+def _tiles(data: ReportData) -> etree._Element:
+    hd = data.header
+    return h(
+        "div",
+        {"class": "tiles"},
+        _tile("tile-new", "New exceptions today", str(hd.new_today), alert=hd.new_today > 0),
+        _tile("tile-open", "Open exceptions", str(hd.open_count), f"{hd.open_high} high severity"),
+        _tile(
+            "tile-owed",
+            "Owed to customers (EUR)",
+            eur(hd.owed_eur),
+            "open, net of credits",
+            alert=hd.owed_eur > 0,
+        ),
+        _tile("tile-under", "Under-billed by providers (EUR)", eur(hd.under_billed_eur), "open"),
+    )
+
+
+def _new_section(data: ReportData) -> etree._Element:
+    hd = data.header
+    rows = []
+    for x in data.new_exceptions:
+        where = x.order_line_id or DASH
+        detail = []
+        if x.invoice_number:
+            detail.append(f"invoice {x.invoice_number}")
+            if x.invoice_line:
+                detail.append(f"line {x.invoice_line}")
+        if x.period_month:
+            detail.append(f"period {x.period_month}")
+        if not detail and x.order_id:
+            detail.append(f"order {x.order_id}")
+        age = f"{x.age_business_days} bd old" if x.age_business_days else None
+        credited = f"credited {eur(x.credited_eur)}" if x.credited_eur else None
+        rows.append(
+            h(
+                "tr",
+                {"data-exception-id": x.exception_id},
+                h(
+                    "td",
+                    {"class": "severity"},
+                    h("span", {"class": f"sev sev-{x.severity}"}, x.severity),
+                    sub(age),
+                ),
+                h("td", {"class": "type"}, x.exception_type, sub(f"{x.status} \u00b7 {x.owner}")),
+                h("td", {"class": "provider"}, x.provider),
+                h(
+                    "td",
+                    {"class": "customer"},
+                    x.customer_name or x.customer_vat,
+                    sub(x.customer_vat if x.customer_name else None),
+                ),
+                h("td", {"class": "line"}, where, sub(", ".join(detail) or None)),
+                h(
+                    "td",
+                    {"class": "num amount neg" if x.amount_eur < 0 else "num amount"},
+                    eur(x.amount_eur),
+                    sub(credited),
+                ),
+                h("td", {"class": "evidence"}, x.evidence),
+                h(
+                    "td",
+                    {"class": "source"},
+                    f"{x.source_file} : {x.source_row}",
+                    h("span", {"class": "sub id"}, x.exception_id),
+                ),
+            )
+        )
+    shown = len(data.new_exceptions)
+    if not rows:
+        body = h("p", {"class": "empty"}, "No exception was first found by this run.")
+    else:
+        body = table(
+            "new-exceptions",
+            [
+                ("Severity", False),
+                ("Type", False),
+                ("Provider", False),
+                ("Customer", False),
+                ("Order line / invoice", False),
+                ("Amount EUR", True),
+                ("Evidence", False),
+                ("Source file : row", False),
+            ],
+            rows,
+        )
+    return h(
+        "section",
+        {"id": "new"},
+        h("h2", None, f"New exceptions today ({hd.as_of.isoformat()})"),
+        h(
+            "p",
+            {"class": "lead"},
+            h("span", {"id": "new-count"}, str(data.new_exceptions_total)),
+            " exceptions first found by this run, most severe and largest first.",
+        ),
+        h(
+            "div",
+            {"class": "notice"},
+            f"Showing the first {shown} of {data.new_exceptions_total}; ",
+            h("code", None, CSV_COMMAND),
+            " lists them all.",
+        )
+        if shown < data.new_exceptions_total
+        else None,
+        h("div", {"class": "scroll"}, body),
+    )
+
+
+def _type_section(data: ReportData) -> etree._Element:
+    rows = []
+    for t in data.by_type:
+        rows.append(
+            h(
+                "tr",
+                {"data-type": t.exception_type},
+                h("td", {"class": "type"}, t.exception_type),
+                num_cell(str(t.new_today), cls="num new"),
+                num_cell(str(t.open), cls="num open"),
+                [num_cell(str(t.open_by_severity[s]), cls=f"num {s}") for s in SEVERITIES],
+                eur_cell(t.open_eur, "num open-eur"),
+                num_cell(str(t.credited), cls="num credited"),
+                num_cell(str(t.resolved), cls="num resolved"),
+            )
+        )
+    if not rows:
+        return h(
+            "section",
+            {"id": "by-type"},
+            h("h2", None, "Exceptions by type and severity"),
+            h("p", {"class": "empty"}, "The warehouse holds no exceptions."),
+        )
+    total_eur = sum((t.open_eur for t in data.by_type), Decimal(0))
+    rows.append(
+        h(
+            "tr",
+            {"class": "total"},
+            h("td", None, "All types"),
+            num_cell(str(sum(t.new_today for t in data.by_type))),
+            num_cell(str(sum(t.open for t in data.by_type))),
+            [num_cell(str(sum(t.open_by_severity[s] for t in data.by_type))) for s in SEVERITIES],
+            eur_cell(total_eur),
+            num_cell(str(sum(t.credited for t in data.by_type))),
+            num_cell(str(sum(t.resolved for t in data.by_type))),
+        )
+    )
+    open_types = [t for t in data.by_type if t.open]
+    by_count = charts.stacked_bars(
+        "Open exceptions by type and severity",
+        [
+            charts.Bar(
+                t.exception_type,
+                [float(t.open_by_severity[s]) for s in SEVERITIES],
+                note=str(t.open),
+            )
+            for t in sorted(open_types, key=lambda t: (-t.open, t.exception_type))
+        ],
+        [charts.Series(s, SEVERITY_COLORS[s]) for s in SEVERITIES],
+        value_format=lambda v: f"{v:.0f}",
+        width=540,
+    )
+    money_types = [t for t in open_types if t.open_eur]
+    by_eur = charts.diverging_bars(
+        "Open EUR by type, net of credits",
+        [
+            charts.Bar(t.exception_type, [float(t.open_eur)], note=eur(t.open_eur))
+            for t in sorted(money_types, key=lambda t: (-t.open_eur, t.exception_type))
+        ],
+        positive=charts.Series("charged beyond contract", "#b42318"),
+        negative=charts.Series("not billed", "#175cd3"),
+        width=600,
+    )
+    return h(
+        "section",
+        {"id": "by-type"},
+        h("h2", None, "Exceptions by type and severity"),
+        h(
+            "p",
+            {"class": "lead"},
+            "Every exception the warehouse knows: open now (by severity), new today, "
+            "credited and resolved. EUR is what the open ones put at stake, net of credits.",
+        ),
+        table(
+            "by-type-table",
+            [
+                ("Type", False),
+                ("New today", True),
+                ("Open", True),
+                ("High", True),
+                ("Medium", True),
+                ("Low", True),
+                ("Open EUR (net of credits)", True),
+                ("Credited", True),
+                ("Resolved", True),
+            ],
+            rows,
+        ),
+        h(
+            "div",
+            {"class": "charts"},
+            figure("Open exceptions: how many, and how severe", by_count) if open_types else None,
+            figure("Open EUR at stake by type", by_eur) if money_types else None,
+        ),
+    )
+
+
+def _owed_section(data: ReportData) -> etree._Element:
+    section = h("section", {"id": "owed"}, h("h2", None, "What customers are owed"))
+    balances = data.balances
+    if isinstance(balances, Missing):
+        section.append(not_available(balances))
+        section.append(
+            h(
+                "p",
+                {"class": "lead"},
+                "From the open exceptions: customers are owed ",
+                h("strong", None, eur(data.header.owed_eur)),
+                " EUR in all (see the tiles above).",
+            )
+        )
+        return section
+    section.append(_owed_lead(balances))
+    if balances.owed_eur != data.header.owed_eur:
+        section.append(
+            h(
+                "div",
+                {"class": "notice"},
+                f"The balances total {eur(balances.owed_eur)} EUR differs from the open "
+                f"exceptions' {eur(data.header.owed_eur)} EUR: ask the data team.",
+            )
+        )
+    if not balances.customers:
+        section.append(h("p", {"class": "empty"}, "No customer is owed anything."))
+        return section
+    rows = [
+        h(
+            "tr",
+            {"data-customer-vat": c.customer_vat},
+            num_cell(str(i)),
+            h("td", {"class": "customer"}, c.customer_name or c.customer_vat, sub(c.customer_vat)),
+            h("td", {"class": "providers"}, c.providers or DASH),
+            eur_cell(c.owed_eur, "num owed"),
+            eur_cell(c.under_billed_eur, "num under-billed"),
+            num_cell(DASH if c.open_exceptions is None else str(c.open_exceptions)),
+        )
+        for i, c in enumerate(balances.customers, start=1)
+    ]
+    owed = [c for c in balances.customers if c.owed_eur > 0][:10]
+    chart = charts.diverging_bars(
+        "Top customers by amount owed",
+        [
+            charts.Bar(c.customer_name or c.customer_vat, [float(c.owed_eur)], note=eur(c.owed_eur))
+            for c in owed
+        ],
+        positive=charts.Series("owed to the customer", "#b42318"),
+        width=560,
+    )
+    section.append(
+        h(
+            "div",
+            {"class": "charts"},
+            table(
+                "customers",
+                [
+                    ("#", True),
+                    ("Customer", False),
+                    ("Providers", False),
+                    ("Owed EUR", True),
+                    ("Under-billed EUR", True),
+                    ("Open exceptions", True),
+                ],
+                rows,
+            ),
+            figure("The ten customers owed most", chart) if owed else None,
+        )
+    )
+    return section
+
+
+def _owed_lead(b: Balances) -> etree._Element:
+    return h(
+        "p",
+        {"class": "lead"},
+        h("span", {"id": "customers-owed"}, str(b.customers_owed)),
+        f" of {b.customers_total} customers are owed money, ",
+        h("strong", {"id": "balances-owed"}, eur(b.owed_eur)),
+        " EUR in all (open exceptions, net of credits)",
+        [
+            ", and providers under-billed ",
+            h("strong", {"id": "balances-under"}, eur(b.under_billed_eur)),
+            " EUR",
+        ]
+        if b.under_billed_eur is not None
+        else None,
+        f". The {len(b.customers)} largest balances:",
+    )
+
+
+KPI_HEADERS = {
+    "cycle_median": "Cycle time median (bd)",
+    "cycle_p90": "Cycle time p90 (bd)",
+    "stuck_share": "Lines stuck",
+    "ftr_share": "First-time-right invoice lines",
+    "credits_count": "Credits issued",
+    "credits_eur": "Credits EUR",
+    "aging_0_2": f"Open aged {AGING_BUCKETS[0]} bd",
+    "aging_3_7": f"Open aged {AGING_BUCKETS[1]} bd",
+    "aging_8_15": f"Open aged {AGING_BUCKETS[2]} bd",
+    "aging_16_30": f"Open aged {AGING_BUCKETS[3]} bd",
+    "aging_over_30": f"Open aged {AGING_BUCKETS[4]} bd",
+    "money_at_stake_eur": "Money at stake EUR",
+}
+
+
+def _kpi_text(key: str, value: Any) -> str:
+    if value is None:
+        return DASH
+    if key.endswith("_eur"):
+        return eur(money(value))
+    if key.endswith("_share"):
+        share = float(value)
+        return f"{share * 100 if share <= 1 else share:.1f} %"
+    if isinstance(value, float | Decimal) and value != int(value):
+        return f"{float(value):.1f}"
+    return str(int(value)) if isinstance(value, float | Decimal) else str(value)
+
+
+def _kpi_section(data: ReportData) -> etree._Element:
+    section = h("section", {"id": "kpis"}, h("h2", None, "Provider KPIs by month"))
+    kpis = data.kpis
+    if isinstance(kpis, Missing):
+        section.append(not_available(kpis))
+        return section
+    if not kpis.rows:
+        section.append(h("p", {"class": "empty"}, "No KPI has been computed yet."))
+        return section
+    section.append(
+        h(
+            "p",
+            {"class": "lead"},
+            "Cycle time: business days from signature to activation. Lines stuck and "
+            "first-time-right (invoice lines with no exception) as shares; open exceptions "
+            "by age in business days.",
+        )
+    )
+    headers = [("Provider", False), ("Month", False)]
+    headers += [(KPI_HEADERS[k], True) for k in kpis.fields]
+    rows = [
+        h(
+            "tr",
+            {"data-provider": r.provider, "data-month": r.month},
+            h("td", None, r.provider),
+            h("td", {"class": "nowrap"}, r.month),
+            [num_cell(_kpi_text(k, r.values.get(k)), cls=f"num {k}") for k in kpis.fields],
+        )
+        for r in kpis.rows
+    ]
+    section.append(table("kpi-table", headers, rows))
+    figures = []
+    if "cycle_median" in kpis.fields or "cycle_p90" in kpis.fields:
+        keys = [k for k in ("cycle_median", "cycle_p90") if k in kpis.fields]
+        series = [
+            charts.Series(n, c)
+            for k, n, c in (("cycle_median", "median", "#2e90fa"), ("cycle_p90", "p90", "#102a56"))
+            if k in keys
+        ]
+        for provider in sorted({r.provider for r in kpis.rows}):
+            months = [r for r in kpis.rows if r.provider == provider]
+            groups = [charts.Bar(r.month, [_float(r.values.get(k)) for k in keys]) for r in months]
+            width = max(240, 70 + 64 * len(groups))
+            svg = charts.grouped_columns(
+                f"{provider}: cycle time by month", groups, series, unit=" bd", width=width
+            )
+            figures.append(figure(f"{provider}: cycle time, business days", svg))
+    aging = [k for k in AGING_FIELDS if k in kpis.fields]
+    if aging:
+        bars = [
+            charts.Bar(
+                f"{r.provider} {r.month}",
+                [_float(r.values.get(k)) or 0.0 for k in aging],
+                note=str(int(sum(_float(r.values.get(k)) or 0.0 for k in aging))),
+            )
+            for r in kpis.rows
+        ]
+        series = [
+            charts.Series(f"{AGING_BUCKETS[AGING_FIELDS.index(k)]} bd", AGING_COLORS[i])
+            for i, k in enumerate(aging)
+        ]
+        svg = charts.stacked_bars(
+            "Open exceptions by age", bars, series, value_format=lambda v: f"{v:.0f}"
+        )
+        figures.append(figure("Open exceptions by age (business days)", svg))
+    section.append(h("div", {"class": "charts"}, figures))
+    return section
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _where_section(data: ReportData, links: Links) -> etree._Element:
+    hd = data.header
+    return h(
+        "section",
+        {"id": "where"},
+        h("h2", None, "Data quality and where to look"),
+        h(
+            "ul",
+            None,
+            h(
+                "li",
+                {"id": "files"},
+                f"Files: {hd.files_loaded} loaded, {hd.files_redelivered} re-deliveries "
+                f"skipped, {hd.files_unreadable} unreadable. Rows: {hd.rows_loaded} loaded, "
+                f"{hd.rows_quarantined} quarantined. Unmapped provider states: "
+                f"{hd.unmapped_states}.",
+            ),
+            h(
+                "li",
+                None,
+                "Great Expectations Data Docs: ",
+                h("a", {"href": links.data_docs, "id": "data-docs"}, links.data_docs),
+                None if links.data_docs_exists else " (not built in this data directory yet)",
+            ),
+            h(
+                "li",
+                None,
+                "This run's records: ",
+                h("a", {"href": links.summary}, "summary.txt"),
+                [", ", h("a", {"href": links.checks}, "checks.json")]
+                if links.checks_exists
+                else None,
+            ),
+            h(
+                "li",
+                None,
+                "Every exception, as CSV: ",
+                h("code", {"id": "csv-command"}, CSV_COMMAND),
+            ),
+        ),
+    )
+
+
+# --- serialization -----------------------------------------------------------------------------
+
+
+def _stylesheet() -> str:
+    css = resources.files("backoffice.report").joinpath("report.css").read_text("utf-8")
+    if any(c in css for c in "<>&"):
+        raise ValueError("report.css must not contain <, > or &: the page is polyglot XHTML")
+    return css
+
+
+def serialize(page: etree._Element) -> str:
+    """Polyglot XHTML: non-void elements are never self-closed, so HTML parsers agree."""
+    for node in page.iter():
+        if (
+            isinstance(node.tag, str)
+            and node.tag not in VOID
+            and node.text is None
+            and not len(node)
+        ):
+            node.text = ""
+    body = etree.tostring(page, encoding="unicode", method="xml")
+    return "<!DOCTYPE html>\n" + body + "\n"
