@@ -38,8 +38,8 @@ pair_mismatches as (
 
     select
         'pair' as check_name,
-        coalesce(balances.customer_vat, by_pair.customer_vat) as customer_vat,
-        coalesce(balances.provider, by_pair.provider) as provider
+        coalesce(balances.customer_vat, by_pair.customer_vat) as pair_customer_vat,
+        coalesce(balances.provider, by_pair.provider) as pair_provider
     from by_pair
     left join balances
         on
@@ -52,19 +52,22 @@ pair_mismatches as (
 
 ),
 
-totals as (
+balance_totals as (
 
     select
-        (select coalesce(sum(owed_eur), 0) from balances) as balances_owed_eur,
-        (select coalesce(sum(under_billed_eur), 0) from balances) as balances_under_billed_eur,
-        (
-            select coalesce(sum(amount_eur - credited_eur), 0) from exceptions
-            where status = 'open' and amount_eur > 0
-        ) as exceptions_owed_eur,
-        (
-            select coalesce(sum(amount_eur - credited_eur), 0) from exceptions
-            where status = 'open' and amount_eur < 0
-        ) as exceptions_under_billed_eur
+        coalesce(sum(owed_eur), 0) as owed_eur,
+        coalesce(sum(under_billed_eur), 0) as under_billed_eur
+    from balances
+
+),
+
+exception_totals as (
+
+    select
+        coalesce(sum(amount_eur - credited_eur) filter (where amount_eur > 0), 0) as owed_eur,
+        coalesce(sum(amount_eur - credited_eur) filter (where amount_eur < 0), 0) as under_billed_eur
+    from exceptions
+    where status = 'open'
 
 ),
 
@@ -72,12 +75,13 @@ total_mismatches as (
 
     select
         'total' as check_name,
-        cast(null as varchar) as customer_vat,
-        cast(null as varchar) as provider
-    from totals
+        cast(null as varchar) as pair_customer_vat,
+        cast(null as varchar) as pair_provider
+    from balance_totals
+    cross join exception_totals
     where
-        balances_owed_eur != exceptions_owed_eur
-        or balances_under_billed_eur != exceptions_under_billed_eur
+        balance_totals.owed_eur != exception_totals.owed_eur
+        or balance_totals.under_billed_eur != exception_totals.under_billed_eur
 
 )
 
