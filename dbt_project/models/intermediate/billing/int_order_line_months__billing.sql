@@ -121,6 +121,8 @@ final as (
         day(last_day(months.month_start_date)) as days_in_month,
         months.billable_days,
         months.uncovered_days,
+        order_lines.quantity,
+        order_lines.unit_price_eur,
         order_lines.contracted_monthly_eur,
         -{{ divide_round_half_away(
             'order_lines.contracted_monthly_eur * months.uncovered_days',

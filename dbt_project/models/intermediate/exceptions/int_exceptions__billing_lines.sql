@@ -71,8 +71,10 @@ found as (
                             || ' vs contracted ' || cast(crm_quantity as varchar)
                     else
                         ': ' || cast(billable_days as varchar) || ' billable days of '
-                        || cast(days_in_month as varchar) || ' at '
-                        || {{ price_text('contracted_monthly_eur') }} || ' a month'
+                        || cast(days_in_month as varchar) || ' at contracted '
+                        || {{ eur_text('contracted_monthly_eur') }} || ' a month ('
+                        || cast(crm_quantity as varchar) || ' x unit price '
+                        || {{ price_text('crm_unit_price_eur') }} || ')'
                 end
         end as evidence,
         source_file,

@@ -68,9 +68,11 @@ not_billed as (
         'active since ' || cast(activation_date as varchar)
         || coalesce(' until ' || cast(termination_date as varchar), '')
         || ': ' || cast(uncovered_days as varchar) || ' of ' || cast(billable_days as varchar)
-        || ' billable days of ' || period_month || ' not billed'
-        || ' (contracted ' || {{ price_text('contracted_monthly_eur') }} || ' a month, '
-        || cast(days_in_month as varchar) || ' days)' as evidence,
+        || ' billable days of ' || period_month || ' not billed, '
+        || {{ eur_text('-not_billed_eur') }} || ' at contracted '
+        || {{ eur_text('contracted_monthly_eur') }} || ' a month ('
+        || cast(quantity as varchar) || ' x unit price ' || {{ price_text('unit_price_eur') }}
+        || ') over ' || cast(days_in_month as varchar) || ' days' as evidence,
         activation_source_file as source_file,
         activation_source_row as source_row
     from line_months

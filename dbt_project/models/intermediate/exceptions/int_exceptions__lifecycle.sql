@@ -131,9 +131,9 @@ entry_mismatches as (
         'back_office' as owner,
         'entered at ' || provider || ' (order ' || latest_provider_order_id || ') as '
         || cast(latest_submitted_quantity as varchar) || ' x ' || latest_submitted_sku
-        || ' at ' || {{ price_text('latest_submitted_unit_price_eur') }}
+        || ' at unit price ' || {{ price_text('latest_submitted_unit_price_eur') }}
         || ' vs CRM ' || cast(quantity as varchar) || ' x ' || sku
-        || ' at ' || {{ price_text('unit_price_eur') }}
+        || ' at unit price ' || {{ price_text('unit_price_eur') }}
         || ' (' || concat_ws(
             ', ',
             case when is_sku_different then 'sku differs' end,
