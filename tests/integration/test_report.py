@@ -1,0 +1,379 @@
+"""The nightly report renders, and its figures are the published warehouse's.
+
+Two nights of the real pipeline steps (ingest, dbt, publish, summarize) on a small generated
+landing zone; each night's report is then read back with lxml and every figure a back-office
+lead would act on (new exceptions, what is owed, counts and euro by type) is compared with
+the answer of plain SQL on the publication that night's report was written from.
+A hand-made warehouse holding only `marts.exceptions` checks escaping and the sections of
+missing marts. When Chromium is installed, the page is also rendered to a PNG.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+
+from backoffice import pipeline, publish, report
+from backoffice.sample import generate_landing_zone
+from backoffice.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+NIGHTS = (date(2026, 3, 2), date(2026, 3, 9))
+SEVERITIES = ("high", "medium", "low")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def nights(tmp_path_factory) -> dict:
+    """Two successive nights on one data directory: per night, its publication and report."""
+    root = tmp_path_factory.mktemp("report")
+    settings = Settings.from_env(
+        {"BACKOFFICE_LANDING_DIR": str(root / "landing"), "BACKOFFICE_DATA_DIR": str(root / "data")}
+    )
+    generate_landing_zone(
+        settings.landing_dir, root / "ledger.csv", seed=11, order_lines=60, as_of_dates=NIGHTS
+    )
+    runs = {}
+    for as_of in NIGHTS:
+        pipeline.begin_run(settings, as_of)
+        for feed in pipeline.list_feeds(settings):
+            pipeline.ingest_feed(settings, feed["source"], feed["feed"], as_of)
+        _dbt_build(settings, as_of, root)
+        publication = publish.publish(settings, as_of)
+        summary = pipeline.summarize(settings, as_of)
+        runs[as_of] = {"publication": publication.path, "summary": summary}
+    return {"settings": settings, "runs": runs}
+
+
+def _dbt_build(settings: Settings, as_of: date, work: Path) -> None:
+    """Models and seeds only: the dbt tests have their own integration test."""
+    project = str(settings.dbt_project_dir)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--profiles-dir", project,
+            "--project-dir", project,
+            "--target-path", str(work / "target"),
+            "--log-path", str(work / "logs"),
+            "--vars", f'{{"as_of": "{as_of.isoformat()}"}}',
+            "--exclude-resource-type", "unit_test", "test",
+            "--quiet",
+        ],
+        env={**os.environ, "BACKOFFICE_WAREHOUSE_PATH": str(settings.build_warehouse)},
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, f"dbt build as of {as_of} failed:\n{done.stdout}\n{done.stderr}"
+
+
+def _page(nights: dict, as_of: date) -> etree._Element:
+    path = report.report_path(nights["settings"], as_of)
+    return lxml_html.parse(str(path)).getroot()
+
+
+def _sql(nights: dict, as_of: date, query: str, params: list | None = None) -> list[tuple]:
+    """Ask the publication that night's report was written from."""
+    with duckdb.connect(str(nights["runs"][as_of]["publication"]), read_only=True) as con:
+        return con.execute(query, params or []).fetchall()
+
+
+def _eur(text: str) -> Decimal:
+    return Decimal(text.strip().replace(",", ""))
+
+
+def _cells(row: etree._Element) -> dict[str, str]:
+    """A row's cells by their class (the number class first), each cell's own text."""
+    out = {}
+    for td in row.findall("td"):
+        for name in (td.get("class") or "").split():
+            if name not in ("num", "neg"):
+                out[name] = (td.text or "").strip()
+    return out
+
+
+def _table_rows(page: etree._Element, table_id: str) -> list[etree._Element]:
+    return page.xpath(f'//table[@id="{table_id}"]/tbody/tr[not(@class="total")]')
+
+
+def _tile(page: etree._Element, tile_id: str) -> str:
+    return page.xpath(f'//div[@id="{tile_id}"]/div[@class="figure"]')[0].text.strip()
+
+
+# --- the page itself -----------------------------------------------------------------------------
+
+
+def test_each_night_writes_its_report_linked_from_the_summary(nights):
+    settings = nights["settings"]
+    for as_of, run in nights["runs"].items():
+        path = report.report_path(settings, as_of)
+        assert path == settings.data_dir / "reports" / as_of.isoformat() / "index.html"
+        assert path.is_file()
+        assert run["summary"]["where_to_look"]["report"] == str(path)
+        text = (settings.runs_dir / as_of.isoformat() / "summary.txt").read_text("utf-8")
+        assert str(path) in text
+    latest = lxml_html.parse(str(report.latest_path(settings))).getroot()
+    assert latest.xpath("//a/@href") == [f"{NIGHTS[-1].isoformat()}/index.html"]
+
+
+@pytest.mark.parametrize("as_of", NIGHTS)
+def test_the_page_is_well_formed_self_contained_and_has_charts(nights, as_of):
+    path = report.report_path(nights["settings"], as_of)
+    text = path.read_text("utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    tree = etree.fromstring(text.split("\n", 1)[1].encode())  # strict XML: raises if malformed
+    assert tree.tag == "html"
+    page = _page(nights, as_of)
+    assert page.xpath("//title")[0].text == f"Back-office nightly report {as_of.isoformat()}"
+    assert page.xpath('//*[@id="as-of"]')[0].text == as_of.isoformat()
+    # Offline: no scripts, no external stylesheet, nothing fetched from a network.
+    assert not page.xpath("//script | //link | //iframe | //img")
+    assert not [u for u in page.xpath("//@href | //@src") if "://" in u]
+    assert page.xpath("//style")[0].text.strip()
+    charts = page.xpath('//section[@id="by-type"]//svg')
+    assert len(charts) == 2 and all(svg.xpath(".//rect") for svg in charts)
+    # One stacked bar per type with open exceptions, labelled with the type.
+    open_types = _sql(nights, as_of, "select distinct exception_type from marts.exceptions "
+                      "where status = 'open'")  # fmt: skip
+    labels = {t.text for t in charts[0].xpath("./text[@text-anchor='end']")}
+    assert {t for (t,) in open_types} <= labels
+    # Links: the Data Docs relative to the report, and the CSV command.
+    docs = page.xpath('//a[@id="data-docs"]/@href')[0]
+    assert docs == "../../gx/data_docs/index.html"
+    assert page.xpath('//code[@id="csv-command"]')[0].text == "backoffice exceptions --format csv"
+
+
+# --- its figures against the warehouse -------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", NIGHTS)
+def test_new_exceptions_are_the_warehouse_s(nights, as_of):
+    page = _page(nights, as_of)
+    expected = dict(
+        _sql(
+            nights,
+            as_of,
+            "select exception_id, amount_eur from marts.exceptions where detected_on = ?",
+            [as_of],
+        )
+    )
+    assert int(_tile(page, "tile-new")) == len(expected)
+    assert int(page.xpath('//*[@id="new-count"]')[0].text) == len(expected)
+    rows = _table_rows(page, "new-exceptions")
+    shown = {row.get("data-exception-id"): _eur(_cells(row)["amount"]) for row in rows}
+    assert shown == expected
+    for row in rows:  # the id printed under the source is the row's
+        assert row.xpath('.//span[contains(@class, "id")]')[0].text == row.get("data-exception-id")
+    if as_of == NIGHTS[0]:
+        assert len(expected) > 10, "the first night finds the sample's defects"
+
+
+@pytest.mark.parametrize("as_of", NIGHTS)
+def test_open_totals_are_the_warehouse_s(nights, as_of):
+    page = _page(nights, as_of)
+    ((owed, under, open_count),) = _sql(
+        nights,
+        as_of,
+        """
+        select
+            coalesce(sum(amount_eur - credited_eur) filter (where amount_eur > 0), 0),
+            coalesce(sum(amount_eur) filter (where amount_eur < 0), 0),
+            count(*)
+        from marts.exceptions where status = 'open'
+        """,
+    )
+    assert owed > 0
+    assert _eur(_tile(page, "tile-owed")) == owed
+    assert _eur(_tile(page, "tile-under")) == under
+    assert int(_tile(page, "tile-open")) == open_count
+    # ... and they are the figures of the night's summary.
+    summary = nights["runs"][as_of]["summary"]
+    assert _eur(_tile(page, "tile-owed")) == summary["owed_to_customers_eur"]
+    assert _eur(_tile(page, "tile-under")) == summary["under_billed_eur"]
+
+
+@pytest.mark.parametrize("as_of", NIGHTS)
+def test_counts_and_euro_by_type_and_severity_are_the_warehouse_s(nights, as_of):
+    page = _page(nights, as_of)
+    expected = {
+        r[0]: {
+            "new": r[1],
+            "open": r[2],
+            "high": r[3],
+            "medium": r[4],
+            "low": r[5],
+            "open-eur": r[6],
+            "credited": r[7],
+            "resolved": r[8],
+        }
+        for r in _sql(
+            nights,
+            as_of,
+            """
+            select
+                exception_type,
+                count(*) filter (where detected_on = ?),
+                count(*) filter (where status = 'open'),
+                count(*) filter (where status = 'open' and severity = 'high'),
+                count(*) filter (where status = 'open' and severity = 'medium'),
+                count(*) filter (where status = 'open' and severity = 'low'),
+                coalesce(sum(amount_eur - credited_eur) filter (where status = 'open'), 0),
+                count(*) filter (where status = 'credited'),
+                count(*) filter (where status = 'resolved')
+            from marts.exceptions
+            group by exception_type
+            """,
+            [as_of],
+        )
+    }
+    shown = {}
+    for row in _table_rows(page, "by-type-table"):
+        cells = _cells(row)
+        shown[cells["type"]] = {
+            key: _eur(value) if key == "open-eur" else int(value)
+            for key, value in cells.items()
+            if key != "type"
+        }
+    assert shown == expected
+    assert len(expected) >= 8, "the sample exercises most of the catalogue"
+
+
+@pytest.mark.parametrize("as_of", NIGHTS)
+def test_what_customers_are_owed_is_the_warehouse_s(nights, as_of):
+    page = _page(nights, as_of)
+    section = page.xpath('//section[@id="owed"]')[0]
+    has_mart = _sql(
+        nights,
+        as_of,
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'customer_balances'",
+    )[0][0]
+    if not has_mart:
+        notice = section.xpath('.//div[contains(@class, "not-available")]')
+        assert notice and "marts.customer_balances" in notice[0].text_content()
+        return
+    per_customer = dict(
+        _sql(
+            nights,
+            as_of,
+            "select customer_vat, sum(owed_eur) from marts.customer_balances group by 1",
+        )
+    )
+    assert _eur(section.xpath('.//*[@id="balances-owed"]')[0].text) == sum(per_customer.values())
+    rows = _table_rows(page, "customers")
+    assert rows
+    for row in rows:
+        assert _eur(_cells(row)["owed"]) == per_customer[row.get("data-customer-vat")]
+    # The largest balances, most owed first.
+    owed = [_eur(_cells(row)["owed"]) for row in rows]
+    assert owed == sorted(per_customer.values(), reverse=True)[: len(owed)]
+
+
+@pytest.mark.parametrize("as_of", NIGHTS)
+def test_provider_kpis_are_the_warehouse_s_or_said_unavailable(nights, as_of):
+    page = _page(nights, as_of)
+    section = page.xpath('//section[@id="kpis"]')[0]
+    has_mart = _sql(
+        nights,
+        as_of,
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'provider_kpis_monthly'",
+    )[0][0]
+    if not has_mart:
+        notice = section.xpath('.//div[contains(@class, "not-available")]')
+        assert notice and "marts.provider_kpis_monthly" in notice[0].text_content()
+        return
+    (count,) = _sql(nights, as_of, "select count(*) from marts.provider_kpis_monthly")[0]
+    assert len(_table_rows(page, "kpi-table")) == count
+
+
+# --- a hand-made warehouse: escaping, missing marts ------------------------------------------
+
+
+HOSTILE = "<script>alert(\"x\")</script> & <b>bold</b> 'quoted'"
+
+
+def _minimal_warehouse(path: Path, as_of: date) -> None:
+    """Only `marts.exceptions` (OUTPUT.md's columns): no balances, no KPIs, no raw tables."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            """
+            create table marts.exceptions (
+                exception_id varchar, exception_type varchar, status varchar, provider varchar,
+                customer_vat varchar, order_id varchar, order_line_id varchar,
+                invoice_number varchar, invoice_line integer, period_month varchar,
+                as_of date, detected_on date, age_business_days integer,
+                amount_eur decimal(18, 2), credited_eur decimal(18, 2), severity varchar,
+                owner varchar, evidence varchar, source_file varchar, source_row varchar
+            )
+            """
+        )
+        rows = [
+            ("EX-1", "PRICE_MISMATCH", "open", "alfa", "IT0<i>1", "SO-1", "SO-1-01",
+             "A/1", 1, None, as_of, as_of, 0, "1234.50", "0.00", "high", "provider_billing",
+             HOSTILE, "alfa/invoices/x<&>.xml", "1/1"),
+            ("EX-2", "VAT_ERROR", "open", "nuvola", "IT02", None, None, "F-1", None, None,
+             as_of, as_of, 0, "-0.05", "0.00", "low", "provider_billing", "vat", "n.csv", "3"),
+            ("EX-3", "ORDER_STUCK", "resolved", "alfa", "IT02", "SO-2", "SO-2-01", None, None,
+             None, as_of, date(2026, 1, 5), 9, "0.00", "0.00", "medium", "customer_care",
+             "stuck", "a.ndjson", "2"),
+        ]  # fmt: skip
+        con.executemany(f"insert into marts.exceptions values ({', '.join('?' * 20)})", rows)
+
+
+def test_data_is_escaped_and_missing_marts_are_said_not_available(tmp_path):
+    as_of = date(2026, 3, 2)
+    settings = Settings.from_env({"BACKOFFICE_DATA_DIR": str(tmp_path / "data")})
+    warehouse = tmp_path / "warehouse.duckdb"
+    _minimal_warehouse(warehouse, as_of)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        path = report.write_report(settings, con, as_of)
+    text = path.read_text("utf-8")
+    etree.fromstring(text.split("\n", 1)[1].encode())
+    page = lxml_html.fromstring(text)
+    assert not page.xpath("//script | //b | //i"), "data became markup"
+    row = page.xpath('//tr[@data-exception-id="EX-1"]')[0]
+    assert row.xpath('./td[@class="evidence"]')[0].text == HOSTILE
+    assert row.xpath('./td[@class="customer"]')[0].text == "IT0<i>1"
+    assert row.xpath('./td[@class="source"]')[0].text == "alfa/invoices/x<&>.xml : 1/1"
+    assert _eur(_cells(row)["amount"]) == Decimal("1234.50")
+    assert _tile(page, "tile-owed") == "1,234.50"
+    assert _tile(page, "tile-under") == "-0.05"
+    assert int(_tile(page, "tile-new")) == 2
+    notices = [n.text_content() for n in page.xpath('//div[contains(@class, "not-available")]')]
+    assert any("marts.customer_balances" in n for n in notices)
+    assert any("marts.provider_kpis_monthly" in n for n in notices)
+    assert page.xpath('//*[@id="run-status"]')[0].text_content().count("no data-check record")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
+def test_a_browser_renders_the_page(nights, tmp_path):
+    path = report.report_path(nights["settings"], NIGHTS[0])
+    png = tmp_path / "report.png"
+    subprocess.run(
+        [
+            str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={png}", "--window-size=1280,2000", path.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    keep = os.environ.get("BACKOFFICE_REPORT_SCREENSHOT")
+    if keep:
+        shutil.copyfile(png, keep)
