@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -253,49 +253,87 @@ def test_counts_and_euro_by_type_and_severity_are_the_warehouse_s(nights, as_of)
 def test_what_customers_are_owed_is_the_warehouse_s(nights, as_of):
     page = _page(nights, as_of)
     section = page.xpath('//section[@id="owed"]')[0]
-    has_mart = _sql(
-        nights,
-        as_of,
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'customer_balances'",
-    )[0][0]
-    if not has_mart:
-        notice = section.xpath('.//div[contains(@class, "not-available")]')
-        assert notice and "marts.customer_balances" in notice[0].text_content()
-        return
-    per_customer = dict(
-        _sql(
+    per_customer = {
+        vat: (owed, under, count)
+        for vat, owed, under, count in _sql(
             nights,
             as_of,
-            "select customer_vat, sum(owed_eur) from marts.customer_balances group by 1",
+            "select customer_vat, sum(owed_eur), sum(under_billed_eur), sum(open_exceptions) "
+            "from marts.customer_balances group by customer_vat",
         )
+    }
+    total_owed = sum(owed for owed, _, _ in per_customer.values())
+    assert _eur(section.xpath('.//*[@id="balances-owed"]')[0].text) == total_owed
+    assert _eur(section.xpath('.//*[@id="balances-under"]')[0].text) == sum(
+        under for _, under, _ in per_customer.values()
     )
-    assert _eur(section.xpath('.//*[@id="balances-owed"]')[0].text) == sum(per_customer.values())
+    # The balances agree with the open exceptions (else the page says so in a notice).
+    assert total_owed == _eur(_tile(page, "tile-owed"))
+    assert not section.xpath('.//div[contains(@class, "notice")]')
     rows = _table_rows(page, "customers")
     assert rows
     for row in rows:
-        assert _eur(_cells(row)["owed"]) == per_customer[row.get("data-customer-vat")]
+        cells = _cells(row)
+        owed, under, count = per_customer[row.get("data-customer-vat")]
+        assert (_eur(cells["owed"]), _eur(cells["under-billed"])) == (owed, under)
+        assert int(row.findall("td")[-1].text) == count
     # The largest balances, most owed first.
     owed = [_eur(_cells(row)["owed"]) for row in rows]
-    assert owed == sorted(per_customer.values(), reverse=True)[: len(owed)]
+    assert owed == sorted((o for o, _, _ in per_customer.values()), reverse=True)[: len(owed)]
+
+
+def _kpi_expected(kind: str, value) -> str:
+    """How the page prints a KPI: a dash for nothing to measure."""
+    if value is None:
+        return "\u2014"
+    if kind == "eur":
+        return f"{value:,.2f}"
+    if kind == "share":
+        return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} %"
+    if kind == "days":
+        return f"{Decimal(value).quantize(Decimal('0.1'))}"
+    return str(value)
+
+
+KPI_KINDS = {
+    "activated_lines": "count",
+    "cycle_time_median_business_days": "days",
+    "cycle_time_p90_business_days": "days",
+    "share_lines_stuck": "share",
+    "share_first_time_right": "share",
+    "credit_note_lines": "count",
+    "credits_issued_eur": "eur",
+    "open_exceptions": "count",
+    "open_aged_0_2": "count",
+    "open_aged_3_7": "count",
+    "open_aged_8_15": "count",
+    "open_aged_16_30": "count",
+    "open_aged_over_30": "count",
+    "money_at_stake_eur": "eur",
+}
 
 
 @pytest.mark.parametrize("as_of", NIGHTS)
-def test_provider_kpis_are_the_warehouse_s_or_said_unavailable(nights, as_of):
+def test_provider_kpis_are_the_warehouse_s(nights, as_of):
     page = _page(nights, as_of)
-    section = page.xpath('//section[@id="kpis"]')[0]
-    has_mart = _sql(
-        nights,
-        as_of,
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'provider_kpis_monthly'",
-    )[0][0]
-    if not has_mart:
-        notice = section.xpath('.//div[contains(@class, "not-available")]')
-        assert notice and "marts.provider_kpis_monthly" in notice[0].text_content()
-        return
-    (count,) = _sql(nights, as_of, "select count(*) from marts.provider_kpis_monthly")[0]
-    assert len(_table_rows(page, "kpi-table")) == count
+    columns = ", ".join(KPI_KINDS)
+    expected = {
+        (r[0], r[1]): dict(zip(KPI_KINDS, r[2:], strict=True))
+        for r in _sql(
+            nights, as_of, f"select provider, month, {columns} from marts.provider_kpis_monthly"
+        )
+    }
+    rows = _table_rows(page, "kpi-table")
+    assert {(row.get("data-provider"), row.get("data-month")) for row in rows} == set(expected)
+    for row in rows:
+        cells = _cells(row)
+        want = expected[(row.get("data-provider"), row.get("data-month"))]
+        assert {c: cells[c] for c in KPI_KINDS} == {
+            c: _kpi_expected(kind, want[c]) for c, kind in KPI_KINDS.items()
+        }
+    assert any(v["money_at_stake_eur"] for v in expected.values())
+    charts = page.xpath('//section[@id="kpis"]//svg')
+    assert len(charts) >= 2, "cycle time per provider, and open exceptions by age"
 
 
 # --- a hand-made warehouse: escaping, missing marts ------------------------------------------

@@ -16,7 +16,9 @@ FONT_PX = 12
 CHAR_PX = 7.6  # average width of a 12px sans-serif character (upper case): sizes the label gutter
 BAR_PX = 18
 GAP_PX = 8
+NOTE_CHAR_PX = 6.6  # an 11px digit, for the figures after the bars
 MAX_LABEL_CHARS = 34
+MIN_PLOT_PX = 160
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,16 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "\u2026"
 
 
+def _gutter(bars: Sequence[Bar]) -> float:
+    """Room for the labels left of the bars."""
+    return max((len(_short(b.label)) for b in bars), default=4) * CHAR_PX + 12
+
+
+def _note_px(bars: Sequence[Bar]) -> float:
+    """Room for the figures printed after the bars."""
+    return max((len(b.note) for b in bars), default=0) * NOTE_CHAR_PX + 12
+
+
 def _legend(svg, series: Sequence[Series], x: float, y: float) -> None:
     for s in series:
         _rect(svg, x, y - 10, 12, 12, s.color, s.name)
@@ -86,10 +98,10 @@ def stacked_bars(
     width: float = 640,
 ) -> etree._Element:
     """Horizontal bars, one per label, stacked by series (e.g. open exceptions by severity)."""
-    gutter = min(max((len(_short(b.label)) for b in bars), default=4), MAX_LABEL_CHARS) * CHAR_PX
-    gutter += 12
-    note_px = max((len(b.note) for b in bars), default=0) * CHAR_PX + 12
-    plot = max(width - gutter - note_px, 120)
+    gutter = _gutter(bars)
+    note_px = _note_px(bars)
+    plot = max(width - gutter - note_px, MIN_PLOT_PX)
+    width = gutter + plot + note_px
     total = max((sum(v for v in b.values if v > 0) for b in bars), default=0) or 1
     height = 30 + len(bars) * (BAR_PX + GAP_PX) + 10
     svg = _svg(width, height, title)
@@ -122,14 +134,15 @@ def diverging_bars(
     For money at stake: right, what customers were charged beyond the contract; left, what
     providers did not bill. `Bar.values` holds one number; `Bar.note` the formatted amount.
     """
-    gutter = min(max((len(_short(b.label)) for b in bars), default=4), MAX_LABEL_CHARS) * CHAR_PX
-    gutter += 12
-    note_px = max((len(b.note) for b in bars), default=0) * CHAR_PX + 12
-    plot = max(width - gutter - 2 * note_px, 160)
+    gutter = _gutter(bars)
+    note_px = _note_px(bars)
     high = max((b.values[0] for b in bars), default=0.0)
     low = min((b.values[0] for b in bars), default=0.0)
+    left_note = note_px if low < 0 else 0.0
+    plot = max(width - gutter - left_note - note_px, MIN_PLOT_PX)
+    width = gutter + left_note + plot + note_px
     span = (max(high, 0.0) - min(low, 0.0)) or 1.0
-    zero = gutter + note_px + plot * (-min(low, 0.0)) / span
+    zero = gutter + left_note + plot * (-min(low, 0.0)) / span
     height = 30 + len(bars) * (BAR_PX + GAP_PX) + 10
     svg = _svg(width, height, title)
     _legend(svg, [positive] if negative is None else [positive, negative], gutter, 16)

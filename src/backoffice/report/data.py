@@ -10,7 +10,6 @@ the run.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -123,7 +122,7 @@ class KpiRow:
 @dataclass(frozen=True)
 class Kpis:
     rows: list[KpiRow]
-    fields: list[str]  # the KPI_FIELDS the mart provides, in display order
+    fields: list[str]  # the KPI_COLUMNS the mart has, in display order
 
 
 @dataclass(frozen=True)
@@ -136,22 +135,28 @@ class ReportData:
     kpis: Kpis | Missing
 
 
-# Logical KPI fields and the column names that may hold them (first match wins).
-KPI_FIELDS: dict[str, tuple[str, ...]] = {
-    "cycle_median": (r"cycle.*(median|p50)",),
-    "cycle_p90": (r"cycle.*p90",),
-    "stuck_share": (r"stuck.*(share|ratio|rate|pct)",),
-    "ftr_share": (r"(first_time_right|ftr).*(share|ratio|rate|pct)",),
-    "credits_count": (r"credit.*(count|number|_n$)", r"^credits_issued$"),
-    "credits_eur": (r"credit.*eur",),
-    "aging_0_2": (r"(aging|age|bucket).*0_(to_)?2(\D|$)",),
-    "aging_3_7": (r"(aging|age|bucket).*3_(to_)?7(\D|$)",),
-    "aging_8_15": (r"(aging|age|bucket).*8_(to_)?15(\D|$)",),
-    "aging_16_30": (r"(aging|age|bucket).*16_(to_)?30(\D|$)",),
-    "aging_over_30": (r"(aging|age|bucket).*(over_?30|30_?plus|gt_?30|31)",),
-    "money_at_stake_eur": (r"(money_)?at_stake",),
-}
-AGING_FIELDS = ("aging_0_2", "aging_3_7", "aging_8_15", "aging_16_30", "aging_over_30")
+# The columns of marts.provider_kpis_monthly the page shows (its YAML documents each one).
+KPI_COLUMNS = (
+    "activated_lines",
+    "cycle_time_median_business_days",
+    "cycle_time_p90_business_days",
+    "lines_in_flight",
+    "lines_stuck",
+    "share_lines_stuck",
+    "invoice_lines",
+    "first_time_right_invoice_lines",
+    "share_first_time_right",
+    "credit_note_lines",
+    "credits_issued_eur",
+    "open_exceptions",
+    "open_aged_0_2",
+    "open_aged_3_7",
+    "open_aged_8_15",
+    "open_aged_16_30",
+    "open_aged_over_30",
+    "money_at_stake_eur",
+)
+AGING_COLUMNS = KPI_COLUMNS[12:17]
 
 
 def collect(con: duckdb.DuckDBPyConnection, as_of: date, run_dir: Path | None = None) -> ReportData:
@@ -332,14 +337,6 @@ def _by_type(con, as_of: date) -> list[TypeRow]:
     ]
 
 
-def _pick(columns: list[str], *patterns: str) -> str | None:
-    for pattern in patterns:
-        for column in columns:
-            if re.search(pattern, column):
-                return column
-    return None
-
-
 BALANCES_TABLE = "marts.customer_balances"
 KPIS_TABLE = "marts.provider_kpis_monthly"
 TOP_CUSTOMERS = 20
@@ -349,14 +346,13 @@ def _balances(con, names: dict[str, str]) -> Balances | Missing:
     columns = table_columns(con, "marts", "customer_balances")
     if not columns:
         return Missing(BALANCES_TABLE, "the warehouse has no customer balances yet")
-    vat = _pick(columns, "^customer_vat$")
-    owed = _pick(columns, "^owed_eur$", r"^owed", r"owed.*eur")
-    if vat is None or owed is None:
+    if not {"customer_vat", "owed_eur"} <= set(columns):
         return Missing(BALANCES_TABLE, "it has no customer_vat or owed_eur column")
-    under = _pick(columns, "^under_billed_eur$", r"under_?billed")
-    count = _pick(columns, "^open_exceptions$", r"open_exceptions?(_count)?$", r"exceptions_count")
-    provider = _pick(columns, "^provider$")
-    name = _pick(columns, "^customer_name$")
+    vat, owed = "customer_vat", "owed_eur"
+    under, count, provider, name = (
+        c if c in columns else None
+        for c in ("under_billed_eur", "open_exceptions", "provider", "customer_name")
+    )
 
     def agg(column: str | None, expression: str, otherwise: str = "null") -> str:
         return expression.format(f'"{column}"') if column else otherwise
@@ -405,16 +401,12 @@ def _kpis(con) -> Kpis | Missing:
     columns = table_columns(con, "marts", "provider_kpis_monthly")
     if not columns:
         return Missing(KPIS_TABLE, "the warehouse has no provider KPIs yet")
-    provider = _pick(columns, "^provider$")
-    month = _pick(columns, "^month$", "^period_month$", "^kpi_month$", r"month")
-    if provider is None or month is None:
+    if not {"provider", "month"} <= set(columns):
         return Missing(KPIS_TABLE, "it has no provider or month column")
-    found = {key: _pick(columns, *patterns) for key, patterns in KPI_FIELDS.items()}
-    present = [key for key, column in found.items() if column]
-    select = ", ".join(f'"{found[key]}"' for key in present)
+    present = [c for c in KPI_COLUMNS if c in columns]
+    select = "".join(f", {c}" for c in present)
     rows = con.execute(
-        f'select "{provider}", "{month}"{", " + select if select else ""} from {KPIS_TABLE} '
-        f'order by "{provider}", "{month}"'
+        f"select provider, month{select} from {KPIS_TABLE} order by provider, month"
     ).fetchall()
     return Kpis(
         rows=[

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,11 @@ from lxml import etree
 from backoffice.report import charts
 from backoffice.report.data import (
     AGING_BUCKETS,
-    AGING_FIELDS,
+    AGING_COLUMNS,
     SEVERITIES,
     Balances,
+    KpiRow,
+    Kpis,
     Missing,
     ReportData,
     money,
@@ -464,7 +466,7 @@ def _owed_section(data: ReportData) -> etree._Element:
             for c in owed
         ],
         positive=charts.Series("owed to the customer", "#b42318"),
-        width=560,
+        width=420,
     )
     section.append(
         h(
@@ -503,37 +505,57 @@ def _owed_lead(b: Balances) -> etree._Element:
         ]
         if b.under_billed_eur is not None
         else None,
-        f". The {len(b.customers)} largest balances:",
+        f". The {len(b.customers)} largest balances (the exceptions behind each figure, with "
+        "their source file and row, are in ",
+        h("code", None, "marts.customer_balance_exceptions"),
+        "):",
     )
 
 
-KPI_HEADERS = {
-    "cycle_median": "Cycle time median (bd)",
-    "cycle_p90": "Cycle time p90 (bd)",
-    "stuck_share": "Lines stuck",
-    "ftr_share": "First-time-right invoice lines",
-    "credits_count": "Credits issued",
-    "credits_eur": "Credits EUR",
-    "aging_0_2": f"Open aged {AGING_BUCKETS[0]} bd",
-    "aging_3_7": f"Open aged {AGING_BUCKETS[1]} bd",
-    "aging_8_15": f"Open aged {AGING_BUCKETS[2]} bd",
-    "aging_16_30": f"Open aged {AGING_BUCKETS[3]} bd",
-    "aging_over_30": f"Open aged {AGING_BUCKETS[4]} bd",
-    "money_at_stake_eur": "Money at stake EUR",
-}
+# (column, header, kind, the columns of its "n of m" note) in the order of the table.
+KPI_TABLE = (
+    ("activated_lines", "Lines activated", "count", None),
+    ("cycle_time_median_business_days", "Cycle time median (bd)", "days", None),
+    ("cycle_time_p90_business_days", "Cycle time p90 (bd)", "days", None),
+    ("share_lines_stuck", "Lines stuck", "share", ("lines_stuck", "lines_in_flight", "in flight")),
+    (
+        "share_first_time_right",
+        "First-time-right invoice lines",
+        "share",
+        ("first_time_right_invoice_lines", "invoice_lines", "lines"),
+    ),
+    ("credit_note_lines", "Credit-note lines", "count", None),
+    ("credits_issued_eur", "Credits issued EUR", "eur", None),
+    ("open_exceptions", "Open exceptions", "count", None),
+    *(
+        (column, f"aged {bucket} bd", "count", None)
+        for column, bucket in zip(AGING_COLUMNS, AGING_BUCKETS, strict=True)
+    ),
+    ("money_at_stake_eur", "Money at stake EUR", "eur", None),
+)
+CHART_MONTHS = 12
 
 
-def _kpi_text(key: str, value: Any) -> str:
+def _kpi_text(kind: str, value: Any) -> str:
     if value is None:
         return DASH
-    if key.endswith("_eur"):
+    if kind == "eur":
         return eur(money(value))
-    if key.endswith("_share"):
-        share = float(value)
-        return f"{share * 100 if share <= 1 else share:.1f} %"
-    if isinstance(value, float | Decimal) and value != int(value):
-        return f"{float(value):.1f}"
-    return str(int(value)) if isinstance(value, float | Decimal) else str(value)
+    if kind == "share":
+        percent = (Decimal(str(value)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return f"{percent} %"
+    if kind == "days":
+        return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return str(int(value))
+
+
+def _kpi_cell(row: KpiRow, column: str, kind: str, note) -> etree._Element:
+    cell = num_cell(_kpi_text(kind, row.values.get(column)), cls=f"num {column}")
+    if note:
+        part, whole = row.values.get(note[0]), row.values.get(note[1])
+        if part is not None and whole:
+            cell.append(sub(f"{part} of {whole} {note[2]}"))
+    return cell
 
 
 def _kpi_section(data: ReportData) -> etree._Element:
@@ -549,60 +571,86 @@ def _kpi_section(data: ReportData) -> etree._Element:
         h(
             "p",
             {"class": "lead"},
-            "Cycle time: business days from signature to activation. Lines stuck and "
-            "first-time-right (invoice lines with no exception) as shares; open exceptions "
-            "by age in business days.",
+            "Cycle time: business days (bd) from signature to activation, of the lines "
+            "activated in the month. Lines stuck: of the lines signed in the month and not yet "
+            "active, those with an open lifecycle exception. First-time-right: invoice lines "
+            "dated in the month on which no billing control fired. Open exceptions by the "
+            "month that first found them, and by age. A dash: nothing to measure.",
         )
     )
-    headers = [("Provider", False), ("Month", False)]
-    headers += [(KPI_HEADERS[k], True) for k in kpis.fields]
+    shown = [spec for spec in KPI_TABLE if spec[0] in kpis.fields]
+    headers = [("Provider", False), ("Month", False)] + [(spec[1], True) for spec in shown]
     rows = [
         h(
             "tr",
             {"data-provider": r.provider, "data-month": r.month},
             h("td", None, r.provider),
             h("td", {"class": "nowrap"}, r.month),
-            [num_cell(_kpi_text(k, r.values.get(k)), cls=f"num {k}") for k in kpis.fields],
+            [_kpi_cell(r, column, kind, note) for column, _, kind, note in shown],
         )
         for r in kpis.rows
     ]
-    section.append(table("kpi-table", headers, rows))
-    figures = []
-    if "cycle_median" in kpis.fields or "cycle_p90" in kpis.fields:
-        keys = [k for k in ("cycle_median", "cycle_p90") if k in kpis.fields]
-        series = [
-            charts.Series(n, c)
-            for k, n, c in (("cycle_median", "median", "#2e90fa"), ("cycle_p90", "p90", "#102a56"))
-            if k in keys
-        ]
-        for provider in sorted({r.provider for r in kpis.rows}):
-            months = [r for r in kpis.rows if r.provider == provider]
-            groups = [charts.Bar(r.month, [_float(r.values.get(k)) for k in keys]) for r in months]
-            width = max(240, 70 + 64 * len(groups))
-            svg = charts.grouped_columns(
-                f"{provider}: cycle time by month", groups, series, unit=" bd", width=width
-            )
-            figures.append(figure(f"{provider}: cycle time, business days", svg))
-    aging = [k for k in AGING_FIELDS if k in kpis.fields]
-    if aging:
-        bars = [
-            charts.Bar(
-                f"{r.provider} {r.month}",
-                [_float(r.values.get(k)) or 0.0 for k in aging],
-                note=str(int(sum(_float(r.values.get(k)) or 0.0 for k in aging))),
-            )
-            for r in kpis.rows
-        ]
-        series = [
-            charts.Series(f"{AGING_BUCKETS[AGING_FIELDS.index(k)]} bd", AGING_COLORS[i])
-            for i, k in enumerate(aging)
-        ]
-        svg = charts.stacked_bars(
-            "Open exceptions by age", bars, series, value_format=lambda v: f"{v:.0f}"
-        )
-        figures.append(figure("Open exceptions by age (business days)", svg))
-    section.append(h("div", {"class": "charts"}, figures))
+    section.append(h("div", {"class": "scroll"}, table("kpi-table", headers, rows)))
+    section.append(h("div", {"class": "charts"}, _cycle_charts(kpis), _aging_chart(kpis)))
     return section
+
+
+def _cycle_charts(kpis: Kpis) -> list[etree._Element]:
+    keys = [
+        (column, name, color)
+        for column, name, color in (
+            ("cycle_time_median_business_days", "median", "#2e90fa"),
+            ("cycle_time_p90_business_days", "p90", "#102a56"),
+        )
+        if column in kpis.fields
+    ]
+    if not keys:
+        return []
+    series = [charts.Series(name, color) for _, name, color in keys]
+    figures = []
+    for provider in sorted({r.provider for r in kpis.rows}):
+        months = [
+            r
+            for r in kpis.rows
+            if r.provider == provider and any(r.values.get(k) is not None for k, _, _ in keys)
+        ][-CHART_MONTHS:]
+        if not months:
+            continue
+        groups = [
+            charts.Bar(r.month, [_float(r.values.get(k)) for k, _, _ in keys]) for r in months
+        ]
+        svg = charts.grouped_columns(
+            f"{provider}: cycle time by month of activation",
+            groups,
+            series,
+            unit=" bd",
+            width=max(260, 90 + 64 * len(groups)),
+        )
+        figures.append(figure(f"{provider}: cycle time by month of activation (bd)", svg))
+    return figures
+
+
+def _aging_chart(kpis: Kpis) -> etree._Element | None:
+    aging = [c for c in AGING_COLUMNS if c in kpis.fields]
+    rows = [r for r in kpis.rows if any(r.values.get(c) for c in aging)]
+    if not rows:
+        return None
+    bars = [
+        charts.Bar(
+            f"{r.provider} {r.month}",
+            [_float(r.values.get(c)) or 0.0 for c in aging],
+            note=str(int(sum(_float(r.values.get(c)) or 0.0 for c in aging))),
+        )
+        for r in rows
+    ]
+    series = [
+        charts.Series(f"{AGING_BUCKETS[AGING_COLUMNS.index(c)]} bd", AGING_COLORS[i])
+        for i, c in enumerate(aging)
+    ]
+    svg = charts.stacked_bars(
+        "Open exceptions by month found and age", bars, series, value_format=lambda v: f"{v:.0f}"
+    )
+    return figure("Open exceptions by the month that found them, and their age (bd)", svg)
 
 
 def _float(value: Any) -> float | None:
