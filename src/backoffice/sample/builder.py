@@ -18,6 +18,7 @@ from backoffice.sample.catalogue import BULK_SKUS, DISCOUNTS, PRODUCTS
 from backoffice.sample.model import (
     CrmVersion,
     Customer,
+    Expectation,
     Line,
     Order,
     Product,
@@ -118,6 +119,10 @@ class Builder:
                 return candidate
             business_days = 1
         return self.at(add_business_days(rome_date(prev), business_days))
+
+    def expect(self, case: str, exception_type: str, fires: bool, **where: object) -> None:
+        """Label an edge case of this unit with the result the contract gives it."""
+        self.unit.cases.append(Expectation(case, exception_type, fires, **where))  # type: ignore[arg-type]
 
     # --- CRM ---------------------------------------------------------------------------
     def order(

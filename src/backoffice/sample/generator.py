@@ -22,16 +22,18 @@ from backoffice.sample import ledger as ledger_mod
 from backoffice.sample.billing import Billing
 from backoffice.sample.builder import PROVIDERS, Builder, Context
 from backoffice.sample.catalogue import customer
+from backoffice.sample.edges import EDGE_SCENARIOS, EdgeCase, UnitLabel, resolve
 from backoffice.sample.landing import CorruptRow, LandingWriter, UnmappedState
 from backoffice.sample.ledger import LedgerRow
 from backoffice.sample.model import Unit
 from backoffice.sample.oracle import judge
-from backoffice.sample.scenarios import CATALOGUE, clean
+from backoffice.sample.scenarios import CATALOGUE, Scenario, clean
 from backoffice.sample.sinks import Sinks
 
 SAMPLE_DAYS = 128  # the sample starts about four months before the first as-of date
 LINES_PER_CATALOGUE = 2000  # the catalogue repeats once per this many order lines
 SOURCES = ("crm", "alfa", "nuvola")
+SCENARIOS = CATALOGUE + EDGE_SCENARIOS  # defects first, so that small samples keep them
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ class GeneratedSample:
     redeliveries: tuple[Redelivery, ...]
     unmapped_states: tuple[UnmappedState, ...]
     scenarios: dict[str, int] = field(default_factory=dict)  # units built per scenario
+    units: tuple[UnitLabel, ...] = ()  # every scenario unit (not the clean ones) and its lines
+    edge_cases: tuple[EdgeCase, ...] = ()  # labelled edge cases and their expected results
 
     def ledger_for(self, as_of: date) -> list[LedgerRow]:
         return [row for row in self.ledger if row.as_of == as_of]
@@ -72,11 +76,17 @@ class GeneratedSample:
     def counts_by_type(self, as_of: date) -> Counter[str]:
         return Counter(row.exception_type for row in self.ledger_for(as_of))
 
+    def cases(self, scenario: str = "") -> list[EdgeCase]:
+        """The labelled edge cases of the units whose label starts with `scenario`."""
+        return [c for c in self.edge_cases if c.scenario.startswith(scenario)]
 
-def _units(ctx: Context, order_lines: int) -> Iterator[Unit]:
+
+def _units(
+    ctx: Context, order_lines: int, scenarios: Sequence[Scenario] = SCENARIOS
+) -> Iterator[Unit]:
     """Scenario units spread evenly among clean units, exactly `order_lines` CRM lines."""
     reps = max(1, order_lines // LINES_PER_CATALOGUE)
-    planned = [(s, p) for _ in range(reps) for s in CATALOGUE for p in PROVIDERS]
+    planned = [(s, p) for _ in range(reps) for s in scenarios for p in PROVIDERS]
     customers = max(12, order_lines // 5)
     emitted, index, next_scenario = 0, 0, 0
     while emitted < order_lines:
@@ -173,9 +183,14 @@ def generate_landing_zone(
     writer = LandingWriter(sinks, ctx)
     rows: list[LedgerRow] = []
     built: Counter[str] = Counter()
+    labels: list[UnitLabel] = []
+    cases: list[EdgeCase] = []
     for unit in _units(ctx, order_lines):
         built[unit.scenario] += 1
         records = writer.write(unit)
+        if unit.scenario != "clean":
+            labels.append(UnitLabel(unit.scenario, tuple(x.order_line_id for x in unit.lines)))
+            cases.extend(resolve(unit, as_of))
         rows.extend(ledger_mod.sequence([(d, judge(records, d)) for d in as_of]))
     sinks.flush()
     redeliveries = _redeliver(sinks, landing_dir, ctx)
@@ -193,6 +208,8 @@ def generate_landing_zone(
         redeliveries=tuple(redeliveries),
         unmapped_states=tuple(writer.unmapped),
         scenarios=dict(sorted(built.items())),
+        units=tuple(labels),
+        edge_cases=tuple(cases),
     )
 
 

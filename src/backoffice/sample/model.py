@@ -121,6 +121,30 @@ class Invoice:
 
 
 @dataclass(slots=True)
+class Expectation:
+    """What a scenario means one line (or invoice line) to produce in one run, or not produce.
+
+    Held with references to the model objects: invoice numbers and line numbers exist
+    only once the unit is written, when edges.resolve turns this into an EdgeCase.
+    `exception_type` "" with fires=False: no exception at all on that invoice line.
+    """
+
+    case: str  # what it pins, in words
+    exception_type: str
+    fires: bool
+    line: Line | None = None  # the order line (its id and CRM provider)
+    order_line_id: str = ""  # when not in the CRM (line is None)
+    provider: str = ""
+    invoice: Invoice | None = None
+    invoice_line: InvoiceLine | None = None  # None with an invoice: about the whole invoice
+    as_of: date | None = None  # the run it is about; None: the first run that sees `visible`
+    visible: date | None = None  # the delivery that the case needs (invoices, credit notes)
+    amount: Decimal | None = None
+    credited: Decimal | None = None
+    status: str = ""  # open / credited when it fires
+
+
+@dataclass(slots=True)
 class Unit:
     """A customer's batch of orders: the grain at which the sample is generated and judged.
 
@@ -134,6 +158,7 @@ class Unit:
     orders: list[Order]
     invoices: list[Invoice] = field(default_factory=list)
     lotto: bool = False  # alfa: several invoices of one month in one file
+    cases: list[Expectation] = field(default_factory=list)  # edge cases it pins (edges.py)
 
     @property
     def lines(self) -> list[Line]:

@@ -95,7 +95,8 @@ def _recharge(line: InvoiceLine) -> None:
 
 
 def _credit(billing: Billing, invoice: Invoice, line: InvoiceLine, net: Decimal, issued: date,
-            text: str) -> None:  # fmt: skip
+            text: str) -> Invoice | None:  # fmt: skip
+    """A credit note naming `invoice`, with one line for `line`'s order line (None: too late)."""
     note = billing.extra(invoice.provider, issued, invoice.order_id, "TD04", related=invoice)
     if note is not None:
         note.lines.append(
@@ -111,6 +112,7 @@ def _credit(billing: Billing, invoice: Invoice, line: InvoiceLine, net: Decimal,
                 line.vat_rate,
             )
         )
+    return note
 
 
 # --- lifecycle ---------------------------------------------------------------------------------
@@ -275,9 +277,22 @@ def price_mismatch(
         _recharge(il)
         if credit:
             half = round2((il.net - expected) / 2)
-            _credit(
+            note = _credit(
                 billing, invoice, il, half, bd(b.ctx.first, 1), "Storno parziale differenza canone"
             )
+            if note is not None:
+                b.expect(
+                    "a credit note settles part of a price mismatch",
+                    "PRICE_MISMATCH",
+                    True,
+                    line=target,
+                    invoice=invoice,
+                    invoice_line=il,
+                    visible=note.delivered,
+                    amount=il.net - expected,
+                    credited=half,
+                    status="open",
+                )
 
     return tweak
 
@@ -354,9 +369,30 @@ def duplicate_charge(b: Builder, p: str, *, credit: bool = False) -> BillingTwea
         invoice, _ = billing.line_on(target, month)
         again = replace(previous)
         invoice.lines.append(again)
+        where = {"line": target, "invoice": invoice, "invoice_line": again, "amount": again.net}
+        note = None
         if credit:
-            _credit(
+            note = _credit(
                 billing, invoice, again, again.net, bd(b.ctx.first, 1), "Storno addebito duplicato"
+            )
+        if note is not None:
+            b.expect(
+                "a credit note settles a duplicate charge fully",
+                "DUPLICATE_CHARGE",
+                True,
+                visible=note.delivered,
+                credited=again.net,
+                status="credited",
+                **where,
+            )
+        else:
+            b.expect(
+                "a duplicate across two invoices (last month billed again)",
+                "DUPLICATE_CHARGE",
+                True,
+                visible=invoice.delivered,
+                status="open",
+                **where,
             )
 
     return tweak
@@ -477,7 +513,19 @@ def unmatched_credit(b: Builder, p: str) -> BillingTweak:
     def tweak(billing: Billing) -> None:
         invoice, il = billing.line_on(order.lines[0], month)
         issued = max(invoice.issued, bd(b.ctx.first, -3))
-        _credit(billing, invoice, il, Decimal("10.00"), issued, "Bonus per disservizio")
+        note = _credit(billing, invoice, il, Decimal("10.00"), issued, "Bonus per disservizio")
+        if note is not None:
+            b.expect(
+                "a credit note that matches no exception",
+                "UNMATCHED_CREDIT",
+                True,
+                line=order.lines[0],
+                invoice=note,
+                invoice_line=note.lines[0],
+                visible=note.delivered,
+                amount=Decimal("-10.00"),
+                status="open",
+            )
 
     return tweak
 
