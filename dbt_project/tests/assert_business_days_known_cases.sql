@@ -20,6 +20,15 @@ cases as (
         (date '2027-10-01', date '2027-10-05', 1),
         (date '2024-10-03', date '2024-10-04', 1),
         (date '2028-10-03', date '2028-10-04', 0),
+        -- Monday 4 October 2027 itself adds nothing; in 2026 it is a Sunday
+        (date '2027-10-01', date '2027-10-04', 0),
+        (date '2026-10-02', date '2026-10-05', 1),
+        -- Easter Monday 2027 is 29 March, 2028 is 17 April
+        (date '2027-03-26', date '2027-03-30', 1),
+        (date '2028-04-14', date '2028-04-18', 1),
+        -- 25 and 26 December: Friday and Saturday in 2026, Thursday and Friday in 2025
+        (date '2026-12-24', date '2026-12-28', 1),
+        (date '2025-12-24', date '2025-12-29', 1),
         -- Christmas, Santo Stefano, New Year, Epiphany
         (date '2026-12-23', date '2027-01-08', 9),
         -- a = b
