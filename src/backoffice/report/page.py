@@ -245,6 +245,7 @@ def _new_section(data: ReportData) -> etree._Element:
             detail.append(f"order {x.order_id}")
         age = f"{x.age_business_days} bd old" if x.age_business_days else None
         credited = f"credited {eur(x.credited_eur)}" if x.credited_eur else None
+        owner = x.owner if x.status == "open" else f"{x.status} \u00b7 {x.owner}"
         rows.append(
             h(
                 "tr",
@@ -255,7 +256,7 @@ def _new_section(data: ReportData) -> etree._Element:
                     h("span", {"class": f"sev sev-{x.severity}"}, x.severity),
                     sub(age),
                 ),
-                h("td", {"class": "type"}, x.exception_type, sub(f"{x.status} \u00b7 {x.owner}")),
+                h("td", {"class": "type"}, x.exception_type, sub(owner)),
                 h("td", {"class": "provider"}, x.provider),
                 h(
                     "td",
