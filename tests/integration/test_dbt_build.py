@@ -4,7 +4,8 @@ The fixture has one CRM line per must-have control and one clean line, with
 dates chosen so that every age is unambiguous. Rows delivered after the first
 as_of are already in the warehouse: the first run must not see them.
 
-Beyond those: ACTIVE_NOT_BILLED, VAT_ERROR, a credit note and an unmatched credit.
+Beyond those: ACTIVE_NOT_BILLED, VAT_ERROR, a credit note that settles an exception, one
+that settles part of another and one that matches nothing; then the balances and KPIs.
 
 Calendar (2026): Mon 2 Mar, Fri 6 Mar, Mon 9 Mar, Mon 16 Mar, Fri 20 Mar
 (the first as_of), Mon 23 Mar, Fri 27 Mar (the second as_of).
@@ -40,6 +41,7 @@ ALFA_INVOICE_2 = "alfa/invoices/2026-03-02/IT01234567890_00002.xml"
 ALFA_INVOICE_3 = "alfa/invoices/2026-03-02/IT01234567890_00003.xml"
 NUVOLA_INVOICES = "nuvola/invoices/2026-03-16/fatture_20260316.csv"
 NUVOLA_CREDIT_NOTES = "nuvola/invoices/2026-03-25/fatture_20260325.csv"
+ALFA_CREDIT_NOTE = "alfa/invoices/2026-03-25/IT01234567890_00004.xml"
 
 # fmt: off
 D16 = "2026-03-16"  # the first deliveries
@@ -145,6 +147,10 @@ INVOICE_LINES = [
      "2026-03-25"),
     ("nuvola", "NC-2026-0001", "TD04", "2026-03-25", "FT-2026-0001", 2, "SO-1-01", "NV-VM-S", 1,
      "2026-03-01", "2026-03-31", "5.00", "5.00", "22.00", "1.10", NUVOLA_CREDIT_NOTES, "2",
+     "2026-03-25"),
+    # delivered after the first as_of: Alfa credits 5.00 of the 20.00 PRICE_MISMATCH of SO-7-01
+    ("alfa", "A/2026/NC1", "TD04", "2026-03-25", "A/2026/2", 1, "SO-7-01", "ALFA-MPLS", 1,
+     "2026-02-01", "2026-02-28", "5.00", "5.00", "22.00", None, ALFA_CREDIT_NOTE, "1/1",
      "2026-03-25"),
 ]
 
@@ -479,5 +485,141 @@ def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> Non
     assert str(unmatched["detected_on"]) == SECOND_AS_OF
     assert (unmatched["source_file"], unmatched["source_row"]) == (NUVOLA_CREDIT_NOTES, "2")
 
+    partly = second[("PRICE_MISMATCH", "SO-7-01")]
+    assert partly["status"] == "open"
+    assert (partly["amount_eur"], partly["credited_eur"]) == (Decimal("20.00"), Decimal("5.00"))
+
     # the history is append-only: the first run's rows are kept as they were
     assert [row for row in _history(warehouse) if str(row[0]) == FIRST_AS_OF] == history
+
+    _assert_balances(warehouse)
+    _assert_kpis(warehouse)
+
+
+def _rows(warehouse: Path, sql: str) -> list[dict]:
+    con = duckdb.connect(str(warehouse))
+    try:
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def _assert_balances(warehouse: Path) -> None:
+    """As of 27 March, by hand from the fixture's open exceptions.
+
+    alfa: owed 5.00 (entry mismatch) + 20.00 - 5.00 credited (price) + 0.18 (VAT) = 20.18,
+    under-billed -17.00 (January not billed); open also the ORDER_STUCK at 0.00.
+    nuvola: owed 15.50 (billed, not in the CRM), under-billed -5.00 (the unmatched credit);
+    the BILLED_NOT_ACTIVE of SO-6-01 is credited in full, no longer open; the ORDER_REJECTED
+    at 0.00 is open.
+    """
+    E = Decimal
+    balances = _rows(
+        warehouse,
+        "select customer_vat, provider, customer_name, owed_eur, under_billed_eur,"
+        " owed_exceptions, under_billed_exceptions, open_exceptions, as_of"
+        " from marts.customer_balances order by provider",
+    )
+    assert [
+        (b["provider"], b["owed_eur"], b["under_billed_eur"], b["owed_exceptions"],
+         b["under_billed_exceptions"], b["open_exceptions"])
+        for b in balances
+    ] == [
+        ("alfa", E("20.18"), E("-17.00"), 3, 1, 5),
+        ("nuvola", E("15.50"), E("-5.00"), 1, 1, 3),
+    ]  # fmt: skip
+    for b in balances:
+        assert (b["customer_vat"], b["customer_name"]) == (CUSTOMER, "Cliente, Srl")
+        assert str(b["as_of"]) == SECOND_AS_OF
+
+    behind = _rows(
+        warehouse,
+        "select provider, exception_type, figure, amount_eur, credited_eur, contributes_eur,"
+        " source_file, source_row from marts.customer_balance_exceptions"
+        " order by provider, exception_type",
+    )
+    assert [tuple(r.values()) for r in behind] == [
+        ("alfa", "ACTIVE_NOT_BILLED", "under_billed", E("-17.00"), E("0.00"), E("-17.00"),
+         ALFA_EVENTS, "8"),
+        ("alfa", "ORDER_ENTRY_MISMATCH", "owed", E("5.00"), E("0.00"), E("5.00"), ALFA_ORDERS,
+         "4"),
+        ("alfa", "PRICE_MISMATCH", "owed", E("20.00"), E("5.00"), E("15.00"), ALFA_INVOICE_2,
+         "1/1"),
+        ("alfa", "VAT_ERROR", "owed", E("0.18"), E("0.00"), E("0.18"), ALFA_INVOICE_3, "1/1"),
+        ("nuvola", "BILLED_NOT_ACTIVE", "owed", E("15.50"), E("0.00"), E("15.50"),
+         NUVOLA_INVOICES, "2"),
+        ("nuvola", "UNMATCHED_CREDIT", "under_billed", E("-5.00"), E("0.00"), E("-5.00"),
+         NUVOLA_CREDIT_NOTES, "2"),
+    ]  # fmt: skip
+
+
+def _assert_kpis(warehouse: Path) -> None:
+    """As of 27 March, by hand. Cycle times: SO-8-01 Thu 8 -> Thu 15 Jan = 5;
+    SO-7-01 Fri 23 Jan -> Sun 1 Feb = 5, SO-1-01 Mon 2 -> Tue 10 Feb = 6 (median 5.5,
+    90th percentile 5 + 0.9 x 1 = 5.9); SO-5-01 Fri 27 Feb -> Thu 5 Mar = 4.
+    Exceptions exist from the first run (March) on: earlier months are null there.
+    """
+    E = Decimal
+    rows = _rows(
+        warehouse,
+        "select * exclude (month_start_date, as_of) from marts.provider_kpis_monthly"
+        " order by provider, month",
+    )
+    got = {(r.pop("provider"), r.pop("month")): r for r in rows}
+    assert list(got) == [
+        ("alfa", "2026-01"), ("alfa", "2026-02"), ("alfa", "2026-03"),
+        ("nuvola", "2026-02"), ("nuvola", "2026-03"),
+    ]  # fmt: skip
+    no_exceptions_yet = dict.fromkeys(
+        ["open_exceptions", "open_aged_0_2", "open_aged_3_7", "open_aged_8_15",
+         "open_aged_16_30", "open_aged_over_30", "money_at_stake_eur"]
+    )  # fmt: skip
+
+    def kpis(
+        activated, median, p90, in_flight, stuck, share_stuck, lines, right, share_right,
+        credits, credited, exceptions,
+    ) -> dict:  # fmt: skip
+        return {
+            "activated_lines": activated,
+            "cycle_time_median_business_days": median,
+            "cycle_time_p90_business_days": p90,
+            "lines_in_flight": in_flight,
+            "lines_stuck": stuck,
+            "share_lines_stuck": share_stuck,
+            "invoice_lines": lines,
+            "first_time_right_invoice_lines": right,
+            "share_first_time_right": share_right,
+            "credit_note_lines": credits,
+            "credits_issued_eur": credited,
+            **exceptions,
+        }
+
+    def aged(total, a0_2, a3_7, a8_15, a16_30, over_30, at_stake) -> dict:
+        return dict(zip(no_exceptions_yet, [total, a0_2, a3_7, a8_15, a16_30, over_30, at_stake],
+                        strict=True))  # fmt: skip
+
+    zero = E("0.00")
+    # fmt: off
+    assert got[("alfa", "2026-01")] == kpis(
+        1, E("5.0"), E("5.0"), 0, 0, None, 0, 0, None, 0, zero, no_exceptions_yet)
+    # SO-3-01, signed on 27 February, still ACKNOWLEDGED and stuck
+    assert got[("alfa", "2026-02")] == kpis(
+        2, E("5.5"), E("5.9"), 1, 1, E("1.0000"), 0, 0, None, 0, zero, no_exceptions_yet)
+    # three TD01 lines on 1 March, the PRICE_MISMATCH one not right first time; the partial
+    # credit of 5.00; open: ORDER_STUCK aged 18, four found on 20 March aged 5; at stake
+    # 5.00 + (20.00 - 5.00) + 17.00 + 0.18
+    assert got[("alfa", "2026-03")] == kpis(
+        1, E("4.0"), E("4.0"), 0, 0, None, 3, 2, E("0.6667"), 1, E("5.00"),
+        aged(5, 0, 4, 0, 1, 0, E("37.18")))
+    # SO-6-01 in progress for 9 business days, under its SLA of 10
+    assert got[("nuvola", "2026-02")] == kpis(
+        0, None, None, 1, 0, E("0.0000"), 0, 0, None, 0, zero, no_exceptions_yet)
+    # SO-2-01 acknowledged 3 business days (at its SLA) and SO-4-01 rejected; both TD01 lines
+    # wrong; credits 30.00 + 5.00; open: REJECTED aged 13, BILLED_NOT_ACTIVE aged 5 and the
+    # unmatched credit found today; at stake 15.50 + 5.00
+    assert got[("nuvola", "2026-03")] == kpis(
+        0, None, None, 2, 1, E("0.5000"), 2, 0, E("0.0000"), 2, E("35.00"),
+        aged(3, 1, 1, 1, 0, 0, E("20.50")))
+    # fmt: on
