@@ -20,7 +20,7 @@ def dagbag():
     ensure_dbt_manifest(settings, airflow_environment(settings))
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(DAGS_DIR), include_examples=False)
+    return DagBag(dag_folder=str(DAGS_DIR))
 
 
 def test_dag_files_import_without_errors(dagbag):
@@ -56,4 +56,4 @@ def test_nightly_is_wired_ingest_dbt_check_publish(dagbag):
     for task_id in ["begin_run", "ingest", "check", "publish", *dbt_tasks]:
         assert dag.task_dict[task_id].pool == "duckdb_writer", task_id
     assert dag.timezone.name == "Europe/Rome"
-    assert dag.timetable.summary == "0 2 * * *"
+    assert dag.timetable.expression == "0 2 * * *"
