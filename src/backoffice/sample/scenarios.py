@@ -5,7 +5,9 @@ as-of date F so that its exception is found by the runs (and, for some, resolved
 by a later event delivered before the next run). A scenario only sets up facts; the
 ledger comes from the oracle judging the written records, so any knock-on
 exception is in the ledger too. Adding a control means adding a function here and
-an entry in CATALOGUE.
+an entry in CATALOGUE. Scenarios placed around every as-of date (the calendar's
+edges) and the other edge cases are in edges.py; Builder.expect labels a case with
+the result the contract gives it.
 """
 
 from __future__ import annotations
