@@ -348,28 +348,21 @@ def _balances(con, names: dict[str, str]) -> Balances | Missing:
         return Missing(BALANCES_TABLE, "the warehouse has no customer balances yet")
     if not {"customer_vat", "owed_eur"} <= set(columns):
         return Missing(BALANCES_TABLE, "it has no customer_vat or owed_eur column")
-    vat, owed = "customer_vat", "owed_eur"
     under, count, provider, name = (
         c if c in columns else None
         for c in ("under_billed_eur", "open_exceptions", "provider", "customer_name")
     )
-
-    def agg(column: str | None, expression: str, otherwise: str = "null") -> str:
-        return expression.format(f'"{column}"') if column else otherwise
-
+    # Per customer, across its providers; a column the mart lacks reads as null.
     sql = f"""
-        with per_customer as (
-            select
-                "{vat}" as customer_vat,
-                {agg(name, "min({})")} as customer_name,
-                {agg(provider, "string_agg(distinct {0}, ', ' order by {0})", "''")} as providers,
-                coalesce(sum("{owed}"), 0) as owed_eur,
-                {agg(under, "coalesce(sum({}), 0)")} as under_billed_eur,
-                {agg(count, "sum({})")} as open_exceptions
-            from {BALANCES_TABLE}
-            group by "{vat}"
-        )
-        select * from per_customer
+        select
+            customer_vat,
+            {"min(customer_name)" if name else "null"} as customer_name,
+            {"string_agg(distinct provider, ', ' order by provider)" if provider else "''"},
+            coalesce(sum(owed_eur), 0) as owed_eur,
+            {"coalesce(sum(under_billed_eur), 0)" if under else "null"} as under_billed_eur,
+            {"sum(open_exceptions)" if count else "null"}
+        from {BALANCES_TABLE}
+        group by customer_vat
         order by owed_eur desc, under_billed_eur asc nulls last, customer_vat
     """
     rows = con.execute(sql).fetchall()
