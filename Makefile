@@ -15,7 +15,7 @@ demo: setup
 lint: setup
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	BACKOFFICE_WAREHOUSE_PATH=$${TMPDIR:-/tmp}/backoffice-lint.duckdb $(UV) run --frozen sqlfluff lint dbt_project/models
 
+# sqlfluff (dbt templater) runs inside pytest: tests/integration/test_dbt_lint.py.
 test: lint
 	$(UV) run --frozen pytest
