@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.integration
+# The dbt templater may write dbt_project/target: one worker runs the tests that share it.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("dbt_project_target")]
 
 REPO = Path(__file__).resolve().parents[2]
 SQLFLUFF = Path(sys.executable).with_name("sqlfluff")
@@ -23,6 +24,7 @@ SQLFLUFF = Path(sys.executable).with_name("sqlfluff")
 def test_sqlfluff_lint_dbt_models_and_tests_is_clean(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DBT_")}
     env["BACKOFFICE_WAREHOUSE_PATH"] = str(tmp_path / "lint.duckdb")
+    env["DBT_TARGET_PATH"] = str(tmp_path / "target")
     done = subprocess.run(
         [
             str(SQLFLUFF),
