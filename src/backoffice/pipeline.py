@@ -50,22 +50,21 @@ def list_feeds(settings: Settings) -> list[dict[str, str]]:
 
 
 def ingest_feed(settings: Settings, source: str, feed: str, as_of: date) -> dict[str, Any]:
-    report = ingest.ingest_feed(settings, source, feed, as_of)
-    return report.to_dict()
+    return ingest.ingest_feed(settings, source, feed, as_of).to_dict()
 
 
 def check_build(settings: Settings, as_of: date, run_id: str) -> dict[str, Any]:
     """Run the GX suites on the build; raise with the failures so nothing is published."""
     from backoffice.quality import run_checks  # GX is slow to import: only where it runs
 
-    report = run_checks(settings, warehouse=settings.build_warehouse, run_id=run_id, as_of=as_of)
-    result = report.to_dict()
+    checks = run_checks(settings, warehouse=settings.build_warehouse, run_id=run_id, as_of=as_of)
+    result = checks.to_dict()
     _write_json(run_directory(settings, as_of) / "checks.json", result)
-    if not report.success:
-        failures = "\n  ".join(report.failures)
+    if not checks.success:
+        failures = "\n  ".join(checks.failures)
         reason = (
             f"data checks failed for the run as of {as_of}; the previous publication stays "
-            f"current. Failed:\n  {failures}\nData Docs: {report.data_docs_index}"
+            f"current. Failed:\n  {failures}\nData Docs: {checks.data_docs_index}"
         )
         (run_directory(settings, as_of) / "failure.txt").write_text(reason + "\n", "utf-8")
         raise ChecksFailedError(reason)
