@@ -23,8 +23,7 @@ from backoffice import publish
 from backoffice.sample import generate_landing_zone
 from backoffice.settings import Settings
 
-# Shares dbt_project/target with the other tests of this group: one worker runs them.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("dbt_project_target")]
+pytestmark = pytest.mark.e2e
 
 PROJECT = Path(__file__).resolve().parents[2]
 FIRST, SECOND = date(2026, 3, 2), date(2026, 3, 9)

@@ -8,8 +8,7 @@ import pytest
 from backoffice.airflow_env import airflow_environment, ensure_dbt_manifest
 from backoffice.settings import Settings
 
-# Shares dbt_project/target with the other tests of this group: one worker runs them.
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("dbt_project_target")]
+pytestmark = pytest.mark.integration
 
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 DAG_FILES = sorted(DAGS_DIR.glob("*.py"))

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-# The dbt templater may write dbt_project/target: one worker runs the tests that share it.
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("dbt_project_target")]
+pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 SQLFLUFF = Path(sys.executable).with_name("sqlfluff")
