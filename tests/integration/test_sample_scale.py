@@ -98,7 +98,7 @@ def _published(warehouse: Path) -> list[LedgerRow]:
     out = []
     for row in rows:
         v = dict(zip(COLUMNS, (_text(x) for x in row), strict=True))
-        out.append(LedgerRow(**{  # type: ignore[arg-type]
+        out.append(LedgerRow(**{
             **v,
             "as_of": date.fromisoformat(v["as_of"]),
             "detected_on": date.fromisoformat(v["detected_on"]),

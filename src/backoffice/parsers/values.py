@@ -185,7 +185,7 @@ def check_decimal(value: Decimal, precision: int, scale: int) -> Decimal:
     if not value.is_finite():
         raise ValueError("is not a finite number")
     _sign, digits, exponent = value.as_tuple()
-    if -scale <= exponent <= 0 and len(digits) + exponent <= precision - scale:  # type: ignore[operator]
+    if -scale <= exponent <= 0 and len(digits) + exponent <= precision - scale:
         return value  # fits as written: the common case, no arithmetic needed
     try:
         exact = value.quantize(Decimal(1).scaleb(-scale))

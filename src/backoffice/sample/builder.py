@@ -122,7 +122,7 @@ class Builder:
 
     def expect(self, case: str, exception_type: str, fires: bool, **where: object) -> None:
         """Label an edge case of this unit with the result the contract gives it."""
-        self.unit.cases.append(Expectation(case, exception_type, fires, **where))  # type: ignore[arg-type]
+        self.unit.cases.append(Expectation(case, exception_type, fires, **where))
 
     # --- CRM ---------------------------------------------------------------------------
     def order(
@@ -220,7 +220,7 @@ class Builder:
             hour = hour + self.rng.randint(1, 2) if day == prev_day else self.rng.randint(8, 10)
             moment = self.at(day, hour)
             if canonical == "SUBMITTED":
-                self.submit(lines, moment, **entered)  # type: ignore[arg-type]
+                self.submit(lines, moment, **entered)
             else:
                 self.state(lines, moment, canonical)
             prev_day = day

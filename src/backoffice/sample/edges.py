@@ -369,7 +369,7 @@ def duplicate_in_one_invoice(b: Builder, p: str) -> BillingTweak:
         where = {"line": target, "invoice": invoice, "visible": invoice.delivered}
         b.expect(
             "the first of two identical charges on one invoice", "", False, invoice_line=il, **where
-        )  # type: ignore[arg-type]
+        )
         b.expect(
             "the second of two identical charges on one invoice",
             "DUPLICATE_CHARGE",
@@ -378,7 +378,7 @@ def duplicate_in_one_invoice(b: Builder, p: str) -> BillingTweak:
             amount=again.net,
             status="open",
             **where,
-        )  # type: ignore[arg-type]
+        )
 
     return tweak
 

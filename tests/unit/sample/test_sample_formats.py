@@ -23,7 +23,7 @@ def fatturapa_schema(reference_dir: Path) -> etree.XMLSchema:
     folder = reference_dir / "fatturapa" / "schema"
 
     class LocalXmlDsig(etree.Resolver):
-        def resolve(self, url, public_id, context):  # type: ignore[no-untyped-def]
+        def resolve(self, url, public_id, context):
             if url.endswith("xmldsig-core-schema.xsd"):
                 return self.resolve_filename(str(folder / "xmldsig-core-schema.xsd"), context)
             return None

@@ -25,7 +25,7 @@ def _digest(root: Path) -> dict[str, str]:
 
 def _generate(root: Path, **kwargs: object) -> GeneratedSample:
     args = {"seed": 7, "order_lines": 400, "as_of_dates": AS_OF} | kwargs
-    return generate_landing_zone(root / "landing", root / "ledger.csv", **args)  # type: ignore[arg-type]
+    return generate_landing_zone(root / "landing", root / "ledger.csv", **args)
 
 
 def test_same_seed_same_bytes(sample: GeneratedSample, tmp_path: Path) -> None:
