@@ -23,3 +23,46 @@ def reference_dir() -> Path:
     """The contract's real format samples, read in place (never copied into the project)."""
     assert REFERENCE.is_dir(), f"the shared reference samples are missing: {REFERENCE}"
     return REFERENCE
+
+
+class Nights:
+    """A generated landing zone and its nights, run in process on one data directory."""
+
+    def __init__(self, root: Path, dates: tuple, lines: int, seed: int) -> None:
+        from backoffice.sample import generate_landing_zone
+        from backoffice.settings import Settings
+
+        self.root = root
+        self.dates = dates
+        self.settings = Settings.from_env(
+            {
+                "BACKOFFICE_LANDING_DIR": str(root / "landing"),
+                "BACKOFFICE_DATA_DIR": str(root / "data"),
+            }
+        )
+        self.ledger = root / "expected_exceptions.csv"
+        self.sample = generate_landing_zone(
+            self.settings.landing_dir, self.ledger, seed=seed, order_lines=lines, as_of_dates=dates
+        )
+        self.summaries: dict = {}
+        self.publications: dict = {}
+
+    def run(self) -> "Nights":
+        from backoffice import pipeline, publish
+
+        for as_of in self.dates:
+            self.summaries[as_of] = pipeline.run_night(self.settings, as_of)
+            self.publications[as_of] = publish.current_publication(self.settings)
+        return self
+
+
+@pytest.fixture(scope="session")
+def published_nights(tmp_path_factory) -> Nights:
+    """Two successive nights (2 and 9 March 2026) on a 160-line sample, shared read-only.
+
+    A test that changes the data directory takes its own copy (`shutil.copytree`).
+    """
+    from datetime import date
+
+    root = tmp_path_factory.mktemp("published-nights")
+    return Nights(root, (date(2026, 3, 2), date(2026, 3, 9)), lines=160, seed=11).run()

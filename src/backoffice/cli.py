@@ -1,4 +1,10 @@
-"""`backoffice`: run the nightly job, read what it published, make sample data.
+"""`backoffice`: the nightly run, its exceptions and cases, audits and feeds, from a shell.
+
+Each area of the product declares its commands in its own module
+(`<area>/commands.py`, a `register(commands)` function); this module only
+assembles them and handles what every command shares: the settings, dates
+written as YYYY-MM-DD, errors said in one sentence, and a closed pipe
+(`backoffice exceptions | head` stops quietly, like any Unix tool).
 
 The CLI depends on the core modules; nothing in the core imports it.
 """
@@ -6,248 +12,76 @@ The CLI depends on the core modules; nothing in the core imports it.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
-import re
-import shutil
-import subprocess
+import importlib
+import importlib.util
+import os
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from backoffice import publish
-from backoffice.airflow_env import (
-    DAG_ID,
-    airflow_environment,
-    ensure_airflow,
-    ensure_dbt_manifest,
-    tool,
-)
+from backoffice.errors import BackofficeError
 from backoffice.settings import Settings
 
-ROME = ZoneInfo("Europe/Rome")
-EXCEPTION_COLUMNS = (
-    "exception_id",
-    "exception_type",
-    "status",
-    "provider",
-    "customer_vat",
-    "order_id",
-    "order_line_id",
-    "invoice_number",
-    "invoice_line",
-    "period_month",
-    "as_of",
-    "detected_on",
-    "age_business_days",
-    "amount_eur",
-    "credited_eur",
-    "severity",
-    "owner",
-    "evidence",
-    "source_file",
-    "source_row",
+# The areas, in the order `backoffice --help` lists their commands.
+COMMAND_MODULES = (
+    "backoffice.night.commands",  # run, demo, generate
+    "backoffice.cases.commands",  # exceptions, cases
+    "backoffice.review.commands",  # ui
+    "backoffice.audit.commands",  # trace, audit-pack
+    "backoffice.feeds.commands",  # feeds
+    "backoffice.followup.commands",  # digest, claims, statement, escalate
+    "backoffice.bench.commands",  # bench
 )
-DEMO_AS_OF = (date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16))
-SAMPLE_MARKER = ".backoffice-sample"
+
+EPILOG = (
+    "Dates are YYYY-MM-DD (a calendar day in Italy). Settings come from the environment: "
+    "BACKOFFICE_LANDING_DIR (the landing zone) and BACKOFFICE_DATA_DIR (everything the "
+    "product writes); see the README. The exception types and the sign of amounts are "
+    "explained in docs/glossary.md."
+)
 
 
-class RunFailedError(RuntimeError):
-    """The nightly DAG run failed; the message says why."""
+def iso_date(text: str) -> date:
+    """An argparse type: a calendar date written YYYY-MM-DD, refused with what is expected."""
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date: write it YYYY-MM-DD, e.g. 2026-03-09"
+        ) from None
 
 
-def run_nightly(settings: Settings, as_of: date) -> Path:
-    """Run the nightly DAG through Airflow for one date; return the run's summary file."""
-    env = airflow_environment(settings)
-    ensure_airflow(settings, env)
-    ensure_dbt_manifest(settings, env)
-    run_dir = settings.runs_dir / as_of.isoformat()
-    run_dir.mkdir(parents=True, exist_ok=True)
-    for stale in ("summary.txt", "summary.json", "failure.txt"):
-        (run_dir / stale).unlink(missing_ok=True)
-    # The night after the as-of date, at 02:00 Italian time: when the scheduler would run it.
-    logical = datetime.combine(as_of + timedelta(days=1), time(2, 0), ROME)
-    log_path = run_dir / "airflow.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        done = subprocess.run(
-            [
-                tool("airflow"),
-                "dags",
-                "test",
-                DAG_ID,
-                logical.isoformat(),
-                "--conf",
-                json.dumps({"as_of": as_of.isoformat()}),
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    summary = run_dir / "summary.txt"
-    if done.returncode != 0 or not summary.exists():
-        raise RunFailedError(_failure_reason(run_dir, log_path))
-    return summary
-
-
-def _failure_reason(run_dir: Path, log_path: Path) -> str:
-    failure = run_dir / "failure.txt"
-    if failure.exists():
-        reason = failure.read_text(encoding="utf-8").strip()
-    else:
-        errors = [
-            line.strip()
-            for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-            if re.match(r"^\s*[\w.]+(Error|Exception): ", line)
-        ]
-        reason = errors[-1] if errors else "the DAG run did not succeed"
-    return f"nightly run failed: {reason}\n(full Airflow log: {log_path})"
-
-
-def write_exceptions_csv(settings: Settings, out) -> int:
-    """The published exceptions table as OUTPUT.md fixes it; returns the row count."""
-    columns = ", ".join(EXCEPTION_COLUMNS)
-    with publish.connect_published(settings) as con:
-        cursor = con.execute(
-            f"select {columns} from marts.exceptions "
-            "order by exception_type, provider, order_line_id nulls first, "
-            "invoice_number nulls first, invoice_line nulls first, period_month nulls first"
-        )
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(EXCEPTION_COLUMNS)
-        count = 0
-        while batch := cursor.fetchmany(10_000):
-            writer.writerows([[_csv_value(v) for v in row] for row in batch])
-            count += len(batch)
-    return count
-
-
-def _csv_value(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def generate_sample(
-    settings: Settings, *, lines: int, seed: int, as_of_dates: Sequence[date]
-) -> Path:
-    """Write a sample landing zone (refusing to overwrite real deliveries) and its ledger."""
-    from backoffice.sample import generate_landing_zone
-
-    landing = settings.landing_dir
-    if landing.exists() and any(landing.iterdir()) and not (landing / SAMPLE_MARKER).exists():
-        raise SystemExit(
-            f"{landing} holds deliveries that are not sample data; "
-            "set BACKOFFICE_LANDING_DIR to an empty folder for the sample"
-        )
-    shutil.rmtree(landing, ignore_errors=True)
-    landing.mkdir(parents=True)
-    (landing / SAMPLE_MARKER).write_text(f"seed={seed} lines={lines}\n", encoding="utf-8")
-    ledger = settings.data_dir / "sample" / "expected_exceptions.csv"
-    ledger.parent.mkdir(parents=True, exist_ok=True)
-    generate_landing_zone(
-        landing, ledger, seed=seed, order_lines=lines, as_of_dates=list(as_of_dates)
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backoffice",
+        description=__doc__.split("\n\n")[0],
+        epilog=EPILOG,
     )
-    return ledger
-
-
-def reset_outputs(settings: Settings) -> None:
-    """Forget earlier runs (warehouse, publications, run records); Airflow's home stays."""
-    for name in ("build", "published", "runs", "gx"):
-        shutil.rmtree(settings.data_dir / name, ignore_errors=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(name) is None:  # an area not built yet
+            continue
+        importlib.import_module(name).register(commands)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="backoffice", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    run = commands.add_parser("run", help="one nightly run as of a date, through Airflow")
-    run.add_argument("--as-of", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD")
-
-    exceptions = commands.add_parser("exceptions", help="the exceptions the latest run published")
-    exceptions.add_argument("--format", choices=["csv"], default="csv")
-
-    demo = commands.add_parser(
-        "demo", help="generate a sample landing zone and run several successive nights on it"
-    )
-    demo.add_argument("--lines", type=int, default=400, help="order lines (default 400)")
-    demo.add_argument("--seed", type=int, default=7)
-    demo.add_argument("--as-of", action="append", type=date.fromisoformat, dest="as_of_dates")
-
-    generate = commands.add_parser("generate", help="write a sample landing zone and its ledger")
-    generate.add_argument("--lines", type=int, default=400)
-    generate.add_argument("--seed", type=int, default=7)
-    generate.add_argument("--as-of", action="append", type=date.fromisoformat, dest="as_of_dates")
-
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     settings = Settings.from_env()
     try:
-        if args.command == "run":
-            print(run_nightly(settings, args.as_of).read_text(encoding="utf-8"), end="")
-        elif args.command == "exceptions":
-            write_exceptions_csv(settings, sys.stdout)
-        elif args.command == "generate":
-            dates = args.as_of_dates or list(DEMO_AS_OF)
-            ledger = generate_sample(settings, lines=args.lines, seed=args.seed, as_of_dates=dates)
-            print(f"sample landing zone: {settings.landing_dir}\nexpected exceptions: {ledger}")
-        elif args.command == "demo":
-            return _demo(settings, args)
-    except (RunFailedError, publish.NoPublicationError) as failure:
-        print(str(failure), file=sys.stderr)
+        return int(args.handler(settings, args) or 0)
+    except BrokenPipeError:
+        # The reader (head, less, a closed terminal) went away: nothing more to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except BackofficeError as failure:
+        print(f"backoffice {args.command}: {failure}", file=sys.stderr)
         return 1
-    return 0
-
-
-def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    dates = sorted(args.as_of_dates or DEMO_AS_OF)
-    print(f"Generating a sample landing zone ({args.lines} order lines, seed {args.seed})...")
-    ledger = generate_sample(settings, lines=args.lines, seed=args.seed, as_of_dates=dates)
-    reset_outputs(settings)
-    summary = None
-    for as_of in dates:
-        print(f"Nightly run as of {as_of} through Airflow...", flush=True)
-        summary = run_nightly(settings, as_of)
-    print()
-    print(summary.read_text(encoding="utf-8"), end="")
-    print(f"  {'ledger':<12} {ledger} (what the generator injected)")
-    missing, unexpected, total = compare_with_ledger(settings, ledger, dates[-1])
-    if missing or unexpected:
-        print(
-            f"\nThe published exceptions differ from the ledger: {len(missing)} missing, "
-            f"{len(unexpected)} not expected, e.g. {(missing or unexpected)[0]}"
-        )
-        return 1
-    print(f"\nThe published exceptions are exactly the generator's ledger ({total} of {total}).")
-    return 0
-
-
-LEDGER_COMPARED = (
-    "exception_type", "status", "provider", "customer_vat", "order_id", "order_line_id",
-    "invoice_number", "invoice_line", "period_month", "detected_on", "amount_eur",
-    "credited_eur", "source_file", "source_row",
-)  # fmt: skip
-
-
-def compare_with_ledger(
-    settings: Settings, ledger: Path, as_of: date
-) -> tuple[list[tuple], list[tuple], int]:
-    """What the ledger expects as of a date and the publication lacks, and the reverse."""
-    from backoffice.sample.ledger import read
-
-    expected = {
-        tuple(row[c] for c in LEDGER_COMPARED)
-        for row in read(ledger)
-        if row["as_of"] == as_of.isoformat()
-    }
-    out = io.StringIO()
-    write_exceptions_csv(settings, out)
-    out.seek(0)
-    published = {tuple(row[c] for c in LEDGER_COMPARED) for row in csv.DictReader(out)}
-    return sorted(expected - published), sorted(published - expected), len(expected)
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

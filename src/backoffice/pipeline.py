@@ -86,6 +86,31 @@ def summarize(settings: Settings, as_of: date) -> dict[str, Any]:
     return run_summary.to_dict()
 
 
+def build_models(settings: Settings, as_of: date) -> dict[str, Any]:
+    """dbt build (seeds, models, tests) on the build warehouse, in process."""
+    from backoffice.dbt_runner import run_dbt
+
+    result = run_dbt(settings, "build", as_of=as_of)
+    return {"invocation_id": result.invocation_id, "nodes": len(result.results)}
+
+
+def run_night(settings: Settings, as_of: date, *, run_id: str | None = None) -> dict[str, Any]:
+    """One whole night in this process: the DAG's steps, in the DAG's order.
+
+    The DAG wires the same functions as Airflow tasks; tests, the benchmark and
+    anyone without a scheduler call this. Raises when a step fails, leaving the
+    previous publication current.
+    """
+    run_id = run_id or f"in_process__{as_of.isoformat()}"
+    begin_run(settings, as_of)
+    for feed in list_feeds(settings):
+        ingest_feed(settings, feed["source"], feed["feed"], as_of)
+    build_models(settings, as_of)
+    check_build(settings, as_of, run_id)
+    publish_build(settings, as_of)
+    return summarize(settings, as_of)
+
+
 def run_directory(settings: Settings, as_of: date):
     return settings.runs_dir / as_of.isoformat()
 

@@ -21,13 +21,14 @@ from pathlib import Path
 
 import duckdb
 
+from backoffice.errors import BackofficeError
 from backoffice.settings import Settings
 
 POINTER = "CURRENT"
 KEEP_PUBLICATIONS = 14
 
 
-class NoPublicationError(RuntimeError):
+class NoPublicationError(BackofficeError):
     """No run has published a warehouse yet."""
 
 

@@ -1,0 +1,1 @@
+"""The benchmark: a night at a given size beside the parse floor and the naive peer."""

@@ -1,0 +1,1 @@
+"""Cases: every exception is a case the back office works until it is closed."""

@@ -1,0 +1,1 @@
+"""Follow-up: morning digests, provider claims, customer statements, escalation."""

@@ -1,0 +1,196 @@
+"""`backoffice run`, `demo` and `generate`: a night through Airflow, and sample data."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from backoffice.airflow_env import (
+    DAG_ID,
+    airflow_environment,
+    ensure_airflow,
+    ensure_dbt_manifest,
+    tool,
+)
+from backoffice.cli import iso_date
+from backoffice.errors import BackofficeError
+from backoffice.published import write_exceptions_csv
+from backoffice.settings import Settings
+
+ROME = ZoneInfo("Europe/Rome")
+DEMO_AS_OF = (date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16))
+SAMPLE_MARKER = ".backoffice-sample"
+
+
+class RunFailedError(BackofficeError):
+    """The nightly DAG run failed; the message says why."""
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    run = commands.add_parser(
+        "run",
+        help="one nightly run as of a date, through Airflow",
+        description="Run the nightly DAG through Airflow for one as-of date and print its "
+        "summary. Exits 0 when the run succeeded, whatever it found.",
+    )
+    run.add_argument("--as-of", required=True, type=iso_date, metavar="YYYY-MM-DD")
+    run.set_defaults(handler=_run)
+
+    demo = commands.add_parser(
+        "demo", help="generate a sample landing zone and run several successive nights on it"
+    )
+    demo.add_argument("--lines", type=int, default=400, help="order lines (default 400)")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--as-of", action="append", type=iso_date, dest="as_of_dates")
+    demo.set_defaults(handler=_demo)
+
+    generate = commands.add_parser("generate", help="write a sample landing zone and its ledger")
+    generate.add_argument("--lines", type=int, default=400)
+    generate.add_argument("--seed", type=int, default=7)
+    generate.add_argument("--as-of", action="append", type=iso_date, dest="as_of_dates")
+    generate.set_defaults(handler=_generate)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    print(run_nightly(settings, args.as_of).read_text(encoding="utf-8"), end="")
+    return 0
+
+
+def _generate(settings: Settings, args: argparse.Namespace) -> int:
+    dates = args.as_of_dates or list(DEMO_AS_OF)
+    ledger = generate_sample(settings, lines=args.lines, seed=args.seed, as_of_dates=dates)
+    print(f"sample landing zone: {settings.landing_dir}\nexpected exceptions: {ledger}")
+    return 0
+
+
+def run_nightly(settings: Settings, as_of: date) -> Path:
+    """Run the nightly DAG through Airflow for one date; return the run's summary file."""
+    env = airflow_environment(settings)
+    ensure_airflow(settings, env)
+    ensure_dbt_manifest(settings, env)
+    run_dir = settings.runs_dir / as_of.isoformat()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("summary.txt", "summary.json", "failure.txt"):
+        (run_dir / stale).unlink(missing_ok=True)
+    # The night after the as-of date, at 02:00 Italian time: when the scheduler would run it.
+    logical = datetime.combine(as_of + timedelta(days=1), time(2, 0), ROME)
+    log_path = run_dir / "airflow.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        done = subprocess.run(
+            [
+                tool("airflow"),
+                "dags",
+                "test",
+                DAG_ID,
+                logical.isoformat(),
+                "--conf",
+                json.dumps({"as_of": as_of.isoformat()}),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    summary = run_dir / "summary.txt"
+    if done.returncode != 0 or not summary.exists():
+        raise RunFailedError(_failure_reason(run_dir, log_path))
+    return summary
+
+
+def _failure_reason(run_dir: Path, log_path: Path) -> str:
+    failure = run_dir / "failure.txt"
+    if failure.exists():
+        reason = failure.read_text(encoding="utf-8").strip()
+    else:
+        errors = [
+            line.strip()
+            for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if re.match(r"^\s*[\w.]+(Error|Exception): ", line)
+        ]
+        reason = errors[-1] if errors else "the DAG run did not succeed"
+    return f"nightly run failed: {reason}\n(full Airflow log: {log_path})"
+
+
+def generate_sample(
+    settings: Settings, *, lines: int, seed: int, as_of_dates: Sequence[date]
+) -> Path:
+    """Write a sample landing zone (refusing to overwrite real deliveries) and its ledger."""
+    from backoffice.sample import generate_landing_zone
+
+    landing = settings.landing_dir
+    if landing.exists() and any(landing.iterdir()) and not (landing / SAMPLE_MARKER).exists():
+        raise BackofficeError(
+            f"{landing} holds deliveries that are not sample data; "
+            "set BACKOFFICE_LANDING_DIR to an empty folder for the sample"
+        )
+    shutil.rmtree(landing, ignore_errors=True)
+    landing.mkdir(parents=True)
+    (landing / SAMPLE_MARKER).write_text(f"seed={seed} lines={lines}\n", encoding="utf-8")
+    ledger = settings.data_dir / "sample" / "expected_exceptions.csv"
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    generate_landing_zone(
+        landing, ledger, seed=seed, order_lines=lines, as_of_dates=list(as_of_dates)
+    )
+    return ledger
+
+
+def reset_outputs(settings: Settings) -> None:
+    """Forget earlier runs (warehouse, publications, run records); Airflow's home stays."""
+    for name in ("build", "published", "runs", "gx"):
+        shutil.rmtree(settings.data_dir / name, ignore_errors=True)
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    dates = sorted(args.as_of_dates or DEMO_AS_OF)
+    print(f"Generating a sample landing zone ({args.lines} order lines, seed {args.seed})...")
+    ledger = generate_sample(settings, lines=args.lines, seed=args.seed, as_of_dates=dates)
+    reset_outputs(settings)
+    summary = None
+    for as_of in dates:
+        print(f"Nightly run as of {as_of} through Airflow...", flush=True)
+        summary = run_nightly(settings, as_of)
+    print()
+    print(summary.read_text(encoding="utf-8"), end="")
+    print(f"  {'ledger':<12} {ledger} (what the generator injected)")
+    missing, unexpected, total = compare_with_ledger(settings, ledger, dates[-1])
+    if missing or unexpected:
+        print(
+            f"\nThe published exceptions differ from the ledger: {len(missing)} missing, "
+            f"{len(unexpected)} not expected, e.g. {(missing or unexpected)[0]}"
+        )
+        return 1
+    print(f"\nThe published exceptions are exactly the generator's ledger ({total} of {total}).")
+    return 0
+
+
+LEDGER_COMPARED = (
+    "exception_type", "status", "provider", "customer_vat", "order_id", "order_line_id",
+    "invoice_number", "invoice_line", "period_month", "detected_on", "amount_eur",
+    "credited_eur", "source_file", "source_row",
+)  # fmt: skip
+
+
+def compare_with_ledger(
+    settings: Settings, ledger: Path, as_of: date
+) -> tuple[list[tuple], list[tuple], int]:
+    """What the ledger expects as of a date and the publication lacks, and the reverse."""
+    from backoffice.sample.ledger import read
+
+    expected = {
+        tuple(row[c] for c in LEDGER_COMPARED)
+        for row in read(ledger)
+        if row["as_of"] == as_of.isoformat()
+    }
+    out = io.StringIO()
+    write_exceptions_csv(settings, out)
+    out.seek(0)
+    published = {tuple(row[c] for c in LEDGER_COMPARED) for row in csv.DictReader(out)}
+    return sorted(expected - published), sorted(published - expected), len(expected)

@@ -1,0 +1,1 @@
+"""The review app: the back office's work queue inside Airflow's UI."""
