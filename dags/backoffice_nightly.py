@@ -63,11 +63,19 @@ def backoffice_nightly():
         as_of = date.fromisoformat(run["as_of"])
         return pipeline.ingest_feed(settings, feed["source"], feed["feed"], as_of)
 
+    @task
+    def import_cases(run: dict) -> dict:
+        return pipeline.import_cases(settings, date.fromisoformat(run["as_of"]))
+
     dbt = DbtTaskGroup(group_id="dbt", **dbt_task_group_config(settings))
 
     @task(retries=0)
     def check(run: dict, run_id=None) -> dict:
         return pipeline.check_build(settings, date.fromisoformat(run["as_of"]), run_id)
+
+    @task
+    def record_night(run: dict, run_id=None) -> dict:
+        return pipeline.record_night(settings, date.fromisoformat(run["as_of"]), run_id)
 
     @task(outlets=[published_warehouse])
     def publish(run: dict) -> dict:
@@ -77,11 +85,16 @@ def backoffice_nightly():
     def summarize(run: dict) -> dict:
         return pipeline.summarize(settings, date.fromisoformat(run["as_of"]))
 
+    @task(pool="default_pool")
+    def sync_cases(run: dict) -> dict:
+        return pipeline.sync_cases(settings, date.fromisoformat(run["as_of"]))
+
     run = begin_run()
     loads = ingest.partial(run=run).expand(feed=list_feeds())
     checked = check(run)
-    loads >> dbt >> checked
-    checked >> publish(run) >> summarize(run)
+    loads >> import_cases(run) >> dbt >> checked
+    published = checked >> record_night(run) >> publish(run)
+    published >> summarize(run) >> sync_cases(run)
 
 
 backoffice_nightly()

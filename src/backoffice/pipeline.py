@@ -53,6 +53,13 @@ def ingest_feed(settings: Settings, source: str, feed: str, as_of: date) -> dict
     return ingest.ingest_feed(settings, source, feed, as_of).to_dict()
 
 
+def import_cases(settings: Settings, as_of: date) -> dict[str, Any]:
+    """The case state the report and the KPIs need, copied into the build before dbt."""
+    from backoffice.cases.night import import_case_state
+
+    return import_case_state(settings, as_of)
+
+
 def check_build(settings: Settings, as_of: date, run_id: str) -> dict[str, Any]:
     """Run the GX suites on the build; raise with the failures so nothing is published."""
     from backoffice.quality import run_checks  # GX is slow to import: only where it runs
@@ -69,6 +76,20 @@ def check_build(settings: Settings, as_of: date, run_id: str) -> dict[str, Any]:
         (run_directory(settings, as_of) / "failure.txt").write_text(reason + "\n", "utf-8")
         raise ChecksFailedError(reason)
     return result
+
+
+def record_night(settings: Settings, as_of: date, run_id: str) -> dict[str, Any]:
+    """The night's control log and completeness, appended to the build before publication."""
+    from backoffice.audit.night import record_night as record
+
+    return record(settings, as_of, run_id)
+
+
+def sync_cases(settings: Settings, as_of: date) -> dict[str, Any]:
+    """After publication: cases follow what the night found."""
+    from backoffice.cases.night import sync_cases as sync
+
+    return sync(settings, as_of)
 
 
 def publish_build(settings: Settings, as_of: date) -> dict[str, str]:
@@ -105,10 +126,14 @@ def run_night(settings: Settings, as_of: date, *, run_id: str | None = None) -> 
     begin_run(settings, as_of)
     for feed in list_feeds(settings):
         ingest_feed(settings, feed["source"], feed["feed"], as_of)
+    import_cases(settings, as_of)
     build_models(settings, as_of)
     check_build(settings, as_of, run_id)
+    record_night(settings, as_of, run_id)
     publish_build(settings, as_of)
-    return summarize(settings, as_of)
+    summary = summarize(settings, as_of)
+    sync_cases(settings, as_of)
+    return summary
 
 
 def run_directory(settings: Settings, as_of: date):
