@@ -89,12 +89,16 @@ def backoffice_nightly():
     def sync_cases(run: dict) -> dict:
         return pipeline.sync_cases(settings, date.fromisoformat(run["as_of"]))
 
+    @task(pool="default_pool")
+    def send_digests(run: dict) -> dict:
+        return pipeline.send_digests(settings, date.fromisoformat(run["as_of"]))
+
     run = begin_run()
     loads = ingest.partial(run=run).expand(feed=list_feeds())
     checked = check(run)
     loads >> import_cases(run) >> dbt >> checked
     published = checked >> record_night(run) >> publish(run)
-    published >> summarize(run) >> sync_cases(run)
+    published >> summarize(run) >> sync_cases(run) >> send_digests(run)
 
 
 backoffice_nightly()

@@ -39,6 +39,9 @@ def airflow_environment(settings: Settings) -> dict[str, str]:
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     }
+    from backoffice.audit.lineage import airflow_environment as lineage_environment
+
+    defaults.update(lineage_environment(settings))
     for key, value in defaults.items():
         env.setdefault(key, value)
     env.update(

@@ -35,6 +35,9 @@ def resolve_as_of(requested: str | None, logical_date: datetime | None) -> date:
 
 def begin_run(settings: Settings, as_of: date) -> dict[str, Any]:
     """Start the private build from the current publication and lay down the raw schema."""
+    from backoffice.preflight import check_before_night
+
+    check_before_night(settings, as_of)
     warehouse = publish.start_build(settings)
     with duckdb.connect(str(warehouse)) as con:
         ingest.ensure_raw_schema(con, load_registry(settings.registry_path))
@@ -92,6 +95,13 @@ def sync_cases(settings: Settings, as_of: date) -> dict[str, Any]:
     return sync(settings, as_of)
 
 
+def send_digests(settings: Settings, as_of: date) -> dict[str, Any]:
+    """After the case sync: each recipient's morning digest (a failure never fails the night)."""
+    from backoffice.followup.night import send_digests as send
+
+    return send(settings, as_of)
+
+
 def publish_build(settings: Settings, as_of: date) -> dict[str, str]:
     return publish.publish(settings, as_of).to_dict()
 
@@ -133,6 +143,7 @@ def run_night(settings: Settings, as_of: date, *, run_id: str | None = None) -> 
     publish_build(settings, as_of)
     summary = summarize(settings, as_of)
     sync_cases(settings, as_of)
+    send_digests(settings, as_of)
     return summary
 
 
