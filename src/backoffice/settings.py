@@ -7,10 +7,12 @@ no module reads environment variables on its own.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+ENV_PREFIX = "BACKOFFICE_"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Settings:
             landing_dir=landing,
             data_dir=data,
             expectations_override=Path(expectations).resolve() if expectations else None,
+            env={k: v for k, v in env.items() if k.startswith(ENV_PREFIX)},
         )
 
     # --- configuration shipped with the project -------------------------------
@@ -43,6 +46,8 @@ class Settings:
         return self.project_dir / "dbt_project"
 
     expectations_override: Path | None = None
+    # Every BACKOFFICE_* variable, read once: the properties of each area below read it.
+    env: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def expectations_dir(self) -> Path:
@@ -72,3 +77,16 @@ class Settings:
     @property
     def airflow_home(self) -> Path:
         return self.data_dir / "airflow"
+
+    @property
+    def config_dir(self) -> Path:
+        """The back office's configuration (providers, cases, follow-up)."""
+        return self.project_dir / "config"
+
+    # --- cases and the review app ----------------------------------------------
+
+    # --- audit -------------------------------------------------------------------
+
+    # --- feeds and robustness ----------------------------------------------------
+
+    # --- follow-up ---------------------------------------------------------------
