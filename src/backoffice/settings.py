@@ -84,6 +84,25 @@ class Settings:
         return self.project_dir / "config"
 
     # --- cases and the review app ----------------------------------------------
+    @property
+    def cases_url(self) -> str:
+        """The case store: BACKOFFICE_CASES_URL (e.g. postgresql+psycopg2://...), else SQLite.
+
+        The default lives in the data directory but apart from what a night rebuilds.
+        """
+        url = self.env.get("BACKOFFICE_CASES_URL")
+        return url or f"sqlite:///{self.data_dir / 'cases' / 'cases.sqlite'}"
+
+    @property
+    def cases_config_path(self) -> Path:
+        """People, roles, root causes and due dates of cases."""
+        return self.config_dir / "cases.yml"
+
+    @property
+    def cases_actor(self) -> str | None:
+        """BACKOFFICE_USER: who a CLI change is recorded as when `--as` is not given."""
+        return self.env.get("BACKOFFICE_USER") or None
+
 
     # --- audit -------------------------------------------------------------------
 
