@@ -3,7 +3,9 @@
 The registry gives the dialect (encoding, separator, number and date locale,
 time zone) and which header column holds each canonical field, so a new CSV
 feed needs no code. RFC 4180 quoting comes from the csv module; rows are read
-one at a time.
+one at a time. The file's encoding is proven first (parsers/encoding.py), and
+each row that parses is judged by the contract's row rules (parsers/rules.py):
+a row that breaks one is rejected with its reason, never loaded.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from backoffice.parsers import rules
+from backoffice.parsers.encoding import is_mojibake, prove_encoding
 from backoffice.parsers.records import FileUnreadable, Record, Rejection
 from backoffice.parsers.values import LocaleReaders, Reader
 from backoffice.registry import Feed
@@ -32,7 +36,8 @@ def parse_delimited(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
     table = TABLES[feed.kind]
     readers = LocaleReaders(dialect)
     constants = _constants(feed, readers)
-    with path.open(encoding=dialect.encoding, errors="surrogateescape", newline="") as fh:
+    skip = prove_encoding(path, dialect.encoding, f"{feed.source}/{feed.name}")
+    with path.open("rb") as raw, _text(raw, skip, dialect.encoding) as fh:
         rows = csv.reader(fh, delimiter=dialect.delimiter, quotechar=dialect.quotechar)
         try:
             header = next(rows)
@@ -54,6 +59,12 @@ def parse_delimited(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
             if not row:
                 continue
             yield _row(row, number, width, plan, header, feed, table.name, constants)
+
+
+def _text(raw: io.BufferedReader, skip: int, encoding: str) -> io.TextIOWrapper:
+    """The file as text after its byte-order mark (if any)."""
+    raw.seek(skip)
+    return io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
 
 
 _Plan = list[tuple[str, int, Reader, bool]]
@@ -120,6 +131,13 @@ def _row(
                 values[field] = read(raw)
             except ValueError as exc:
                 problems.append(f'{header[index]} "{raw}" {exc}')
+    if not problems and is_mojibake("\x00".join(row), feed.dialect.encoding):
+        problems.append(
+            f"holds UTF-8 multi-byte sequences, but the file is declared "
+            f"{feed.dialect.encoding}: it would load as mojibake"
+        )
+    if not problems:
+        problems = rules.problems(table, values, feed.columns)
     if problems:
         return _reject(row, number, feed, "; ".join(problems))
     return Record(table, str(number), values)

@@ -5,7 +5,8 @@ Elements are matched by local name, whatever the root's namespace prefix
 network, and refuses documents with a DOCTYPE: an invoice has none, so one is
 either a mistake or an attack. Each FatturaElettronicaBody is one invoice;
 its lines go to invoice_lines (source row `body/NumeroLinea`) and its
-DatiRiepilogo to invoice_vat_summaries (source row `body/R<n>`).
+DatiRiepilogo to invoice_vat_summaries (source row `body/R<n>`). A line or
+summary that breaks a row rule of the contract (parsers/rules.py) is rejected.
 """
 
 from __future__ import annotations
@@ -19,12 +20,22 @@ from typing import Any
 
 from lxml import etree
 
+from backoffice.parsers import rules
 from backoffice.parsers.p7m import unwrap_p7m
 from backoffice.parsers.records import FileUnreadable, Record, Rejection
 from backoffice.parsers.values import check_decimal, check_int
 from backoffice.registry import Feed
 from backoffice.warehouse.tables import INVOICE_LINES, INVOICE_VAT_SUMMARIES
 
+# The FatturaPA element behind each field the row rules judge.
+NAMES = {
+    "document_type": "TipoDocumento",
+    "invoice_date": "Data",
+    "quantity": "Quantita",
+    "period_start": "DataInizioPeriodo",
+    "period_end": "DataFinePeriodo",
+    "vat_rate": "AliquotaIVA",
+}
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 _RAW_LIMIT = 20_000
 
@@ -128,6 +139,7 @@ def _line(
             "vat_rate": _decimal(line, "AliquotaIVA", INVOICE_LINES.column("vat_rate")),
             "vat_amount": None,
         }
+        _judge("invoice_lines", values)
     except _Bad as exc:
         return Rejection(row, f"body {body} line {row.split('/')[1]}: {exc}", _raw(line))
     return Record("invoice_lines", row, values)
@@ -148,6 +160,7 @@ def _summary(
             ),
             "vat_amount": _decimal(summary, "Imposta", table.column("vat_amount"), required=True),
         }
+        _judge("invoice_vat_summaries", values)
     except _Bad as exc:
         return Rejection(row, f"body {body} DatiRiepilogo {position}: {exc}", _raw(summary))
     return Record("invoice_vat_summaries", row, values)
@@ -160,6 +173,13 @@ def _all_rows(
         yield f"{body}/{position}", line
     for position, summary in enumerate(summaries, start=1):
         yield f"{body}/R{position}", summary
+
+
+def _judge(table: str, values: dict[str, Any]) -> None:
+    """Raise _Bad with every rule of the contract the line or summary breaks."""
+    found = rules.problems(table, values, NAMES)
+    if found:
+        raise _Bad("; ".join(found))
 
 
 # --- namespace-agnostic navigation -------------------------------------------

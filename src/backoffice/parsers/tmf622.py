@@ -15,9 +15,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from backoffice.parsers import rules
+from backoffice.parsers.encoding import prove_encoding
 from backoffice.parsers.records import Record, Rejection
 from backoffice.parsers.values import check_decimal, check_int, parse_iso_instant
 from backoffice.registry import Feed
+
+# The events' own names for the fields the row rules judge.
+NAMES = {
+    "quantity": "quantity",
+    "unit_price": "price.dutyFreeAmount.value",
+    "submitted_at": "productOrder.creationDate",
+    "state_at": "eventTime",
+}
 
 EXPECTED_EVENT = {
     "provider_orders": "ProductOrderCreateEvent",
@@ -31,7 +41,9 @@ class _Bad(ValueError):
 
 def parse_tmf622(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
     """Yield records per event line (numbered from 1); a bad line or item is rejected."""
+    skip = prove_encoding(path, "utf-8", f"{feed.source}/{feed.name}")
     with path.open("rb") as fh:
+        fh.seek(skip)
         for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
@@ -90,17 +102,15 @@ def _create_event(
             if not isinstance(item, dict):
                 raise _Bad("is not an object")
             label = f"productOrderItem {item.get('id', '#' + str(position))}"
-            yield Record(
-                "provider_orders",
-                row,
-                {
-                    **header,
-                    "order_line_id": _id(item.get("id"), "id"),
-                    "sku": _id(_get(item, "productOffering", "id"), "productOffering.id"),
-                    "quantity": _quantity(item.get("quantity")),
-                    "unit_price": _monthly_price(item.get("itemPrice")),
-                },
-            )
+            values = {
+                **header,
+                "order_line_id": _id(item.get("id"), "id"),
+                "sku": _id(_get(item, "productOffering", "id"), "productOffering.id"),
+                "quantity": _quantity(item.get("quantity")),
+                "unit_price": _monthly_price(item.get("itemPrice")),
+            }
+            _judge("provider_orders", values)
+            yield Record("provider_orders", row, values)
         except _Bad as exc:
             yield Rejection(row, f"line {number}: {label}: {exc}", raw)
 
@@ -132,9 +142,17 @@ def _state_change_event(
                 "order_line_id": _id(change.get("itemId"), "itemId"),
                 "provider_state": _id(change.get("state"), "state"),
             }
+            _judge("provider_order_events", values)
             yield Record("provider_order_events", row, values)
         except _Bad as exc:
             yield Rejection(row, f"line {number}: itemStateChange #{position}: {exc}", raw)
+
+
+def _judge(table: str, values: dict[str, Any]) -> None:
+    """Raise _Bad with every rule of the contract the record breaks."""
+    found = rules.problems(table, values, NAMES)
+    if found:
+        raise _Bad("; ".join(found))
 
 
 def _get(obj: Any, *keys: str) -> Any:

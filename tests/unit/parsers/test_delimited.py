@@ -123,19 +123,19 @@ def test_a_corrupt_row_is_rejected_with_its_reason_and_the_others_load(tmp_path,
     assert loaded[1].values["submitted_at"] == datetime(2026, 3, 29, 1, 15, tzinfo=UTC)
 
 
-def test_bytes_that_are_not_cp1252_reject_the_row_not_the_file(tmp_path, registry):
+def test_bytes_that_are_not_cp1252_make_the_whole_file_unreadable(tmp_path, registry):
+    """A file that does not decode in the feed's declared encoding is refused as a whole."""
     header = "id_evento;id_ordine_fornitore;rif_riga;stato;data_ora;motivo"
     good = "E-1;N-1;SO-1-01;ATTIVO;02/03/2026 10:00:00;"
     path = tmp_path / "attivazioni_1.csv"
     bad = b"E-2;N-1;SO-1-02;SOSPESO;02/03/2026 11:00:00;attesa \x81 cliente"
     path.write_bytes(header.encode() + b"\r\n" + good.encode() + b"\r\n" + bad + b"\r\n")
-    items = list(parse_delimited(path, registry.feed("nuvola", "activations")))
-    assert isinstance(items[0], Record)
-    assert items[0].values["provider_state"] == "ATTIVO"
-    assert items[0].values["reason"] is None
-    assert isinstance(items[1], Rejection)
-    assert items[1].reason == "row 2: motivo holds bytes that are not cp1252"
-    assert "\ufffd" in items[1].raw
+    with pytest.raises(FileUnreadable) as caught:
+        list(parse_delimited(path, registry.feed("nuvola", "activations")))
+    assert str(caught.value) == (
+        "the file is not valid cp1252, as nuvola/activations declares: "
+        "byte 0x81 at byte 159 (line 3) does not decode"
+    )
 
 
 def test_a_header_without_a_mapped_column_makes_the_file_unreadable(tmp_path, registry):
