@@ -1,0 +1,183 @@
+"""`feeds new`: a registry entry guessed from a sample file's header, for review.
+
+The guess maps each canonical field of the feed's raw table to the header
+column whose name is the field's, or a usual Italian or English name for it;
+what it cannot guess is written as a commented line for the data engineer to
+fill. The entry is appended to the registry as text, so the file's comments
+and layout stay as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from backoffice.errors import BackofficeError
+from backoffice.registry import FORMAT_KINDS, RegistryError, load_registry
+from backoffice.warehouse.tables import TABLES
+
+# Usual header names of each canonical field, beside the field's own name.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "provider_order_id": ("id_ordine_fornitore", "id_ordine", "provider_order", "order_number"),
+    "order_id": ("rif_ordine", "ordine_cliente", "crm_order", "reseller_order"),
+    "order_line_id": ("rif_riga", "riga_ordine", "order_line", "line_id"),
+    "sku": ("codice_articolo", "articolo", "product_code", "codice_prodotto"),
+    "quantity": ("quantita", "qty", "qta"),
+    "unit_price": ("prezzo_unitario", "prezzo", "price"),
+    "submitted_at": ("data_inserimento", "created_at", "data_ordine"),
+    "event_id": ("id_evento", "event"),
+    "provider_state": ("stato", "state", "status"),
+    "state_at": ("data_ora", "data_evento", "changed_at", "timestamp"),
+    "reason": ("motivo", "note", "causale"),
+    "invoice_number": ("numero_documento", "numero_fattura", "invoice"),
+    "document_type": ("tipo_documento", "doc_type"),
+    "invoice_date": ("data_documento", "data_fattura"),
+    "related_invoice_number": ("rif_documento_collegato", "fattura_collegata"),
+    "customer_vat": ("cliente_piva", "partita_iva", "piva", "vat_number"),
+    "line_number": ("numero_riga", "riga", "line"),
+    "description": ("descrizione",),
+    "period_start": ("periodo_dal", "dal", "period_from"),
+    "period_end": ("periodo_al", "al", "period_to"),
+    "net_amount": ("importo", "imponibile", "amount"),
+    "vat_rate": ("aliquota_iva", "aliquota", "iva_percentuale"),
+    "vat_amount": ("imposta", "iva", "vat"),
+    "currency": ("valuta", "divisa"),
+}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def guess_columns(kind: str, header: list[str]) -> tuple[dict[str, str], list[str]]:
+    """(field -> header column) for what could be guessed, and the fields left unmapped."""
+    table = TABLES[kind]
+    by_norm = {_norm(h): h for h in header}
+    mapped: dict[str, str] = {}
+    missing: list[str] = []
+    for column in table.columns:
+        if column.name == table.source_column:
+            continue
+        candidates = (column.name, *SYNONYMS.get(column.name, ()))
+        found = next((by_norm[_norm(c)] for c in candidates if _norm(c) in by_norm), None)
+        if found is not None and found not in mapped.values():
+            mapped[column.name] = found
+        else:
+            missing.append(column.name)
+    return mapped, missing
+
+
+def required_unmapped(kind: str, missing: list[str]) -> list[str]:
+    """The required fields among those not mapped: without them the registry would not load."""
+    required = {c.name for c in TABLES[kind].columns if c.required}
+    return [name for name in missing if name in required]
+
+
+def read_header(sample: Path, encoding: str, delimiter: str) -> list[str]:
+    with sample.open(encoding=encoding, errors="replace", newline="") as fh:
+        try:
+            header = next(csv.reader(fh, delimiter=delimiter))
+        except StopIteration:
+            raise BackofficeError(f"{sample}: the sample is empty (no header row)") from None
+    return [h.strip().lstrip("\ufeff") for h in header]
+
+
+def entry_text(
+    feed: str,
+    kind: str,
+    fmt: str,
+    pattern: str,
+    dialect: str | None,
+    mapped: dict[str, str],
+    missing: list[str],
+) -> str:
+    """The feed's YAML block, indented to sit under `sources.<source>.feeds`."""
+    lines = [
+        f"      {feed}:",
+        f"        kind: {kind}",
+        f"        format: {fmt}",
+    ]
+    if dialect:
+        lines.append(f"        dialect: {dialect}")
+    lines.append(f'        patterns: ["{pattern}"]')
+    if fmt == "delimited":
+        lines.append("        columns:  # guessed from the sample's header: review them")
+        lines += [f"          {name}: {column}" for name, column in mapped.items()]
+        required = {c.name for c in TABLES[kind].columns if c.required}
+        for name in missing:
+            need = "REQUIRED" if name in required else "optional"
+            lines.append(f"          # {name}: <header column>   ({need}: not guessed)")
+    return "\n".join(lines) + "\n"
+
+
+STATE_HINTS: tuple[tuple[str, str], ...] = (
+    ("attiv", "ACTIVE"), ("activ", "ACTIVE"), ("complet", "ACTIVE"),
+    ("cess", "TERMINATED"), ("termin", "TERMINATED"), ("cancel", "TERMINATED"),
+    ("rifiut", "REJECTED"), ("reject", "REJECTED"), ("fail", "REJECTED"), ("ko", "REJECTED"),
+    ("sosp", "HELD"), ("held", "HELD"), ("pend", "HELD"),
+    ("lavoraz", "IN_PROGRESS"), ("progress", "IN_PROGRESS"),
+)  # fmt: skip
+
+
+def guess_states(values: list[str]) -> dict[str, str]:
+    """A canonical state per provider state, by its name; ACKNOWLEDGED when nothing fits."""
+    return {
+        value: next((c for hint, c in STATE_HINTS if hint in value.lower()), "ACKNOWLEDGED")
+        for value in values
+    }
+
+
+def sample_states(sample: Path, encoding: str, delimiter: str, column: str) -> list[str]:
+    """The distinct values of the state column in the sample, in order of appearance."""
+    with sample.open(encoding=encoding, errors="replace", newline="") as fh:
+        seen: dict[str, None] = {}
+        for row in csv.DictReader(fh, delimiter=delimiter):
+            value = (row.get(column) or "").strip()
+            if value:
+                seen.setdefault(value, None)
+    return list(seen)
+
+
+def add_entry(
+    registry_path: Path, source: str, block: str, states: dict[str, str] | None = None
+) -> None:
+    """Append the feed under its source (a new source is appended at the end of the file)."""
+    text = registry_path.read_text(encoding="utf-8")
+    registry = load_registry(registry_path)
+    state_lines = ""
+    if states:
+        state_lines = "    states:  # guessed from the sample's names: review\n" + "".join(
+            f'      "{state}": {canonical}\n' for state, canonical in states.items()
+        )
+    if source in registry.sources:
+        lines = text.splitlines(keepends=True)
+        start = next(i for i, line in enumerate(lines) if re.match(rf"^  {source}:\s*$", line))
+        end = next(
+            (i for i in range(start + 1, len(lines)) if re.match(r"^ {0,2}\S", lines[i])),
+            len(lines),
+        )
+        while end > start and not lines[end - 1].strip():
+            end -= 1
+        feeds_at = next(i for i in range(start, end) if re.match(r"^    feeds:", lines[i]))
+        text = "".join([*lines[:feeds_at], state_lines, *lines[feeds_at:end], block, *lines[end:]])
+    else:
+        header = f'\n  {source}:\n    description: "{source} (added by feeds new, to review)"\n'
+        text = text.rstrip("\n") + "\n" + header + state_lines + "    feeds:\n" + block
+    registry_path.write_text(text, encoding="utf-8")
+
+
+def formats() -> list[str]:
+    return sorted(FORMAT_KINDS)
+
+
+__all__ = [
+    "RegistryError",
+    "add_entry",
+    "entry_text",
+    "formats",
+    "guess_columns",
+    "guess_states",
+    "read_header",
+    "sample_states",
+]
