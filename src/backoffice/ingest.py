@@ -10,8 +10,26 @@ order, and records every file it sees in raw.landed_files, so that:
   redeliveries of each other);
 - a file that cannot be read, or whose name matches no pattern of the feed,
   is recorded as `unreadable` and its content quarantined as one row;
-- every other file is parsed and loaded in one transaction with its
-  rejected rows in raw.quarantine: a crash never leaves half a file.
+- whatever the registry does not expect (a folder under a feed whose name is
+  not a delivery date, a file outside any delivery folder, a source or feed
+  folder the registry does not know, a folder or special file inside a
+  delivery folder) is recorded once as `unexpected`, with the reason in
+  `error`: nothing in the landing zone is invisible;
+- every other file is parsed and loaded with its rejected rows in raw.quarantine.
+
+Why it is fast: what the feed already has is read once per load (its recorded
+paths and the sha256 of its loaded files, as a set and a dict), not asked of
+the warehouse file by file; the files of a load share one writer per table
+(Arrow batches of up to `writer.BATCH_ROWS` rows) and the manifest rows are
+inserted in batches too; up to `FILES_PER_TRANSACTION` files are committed
+together. Parsers stream (signed envelopes are unwrapped in process), so a
+large file never sits whole in memory.
+
+What a crash can do: a batch of files is one transaction, so a crash loses
+the whole batch and the rerun loads it again; a file that turns out unreadable
+half way has its rows taken back out of the batch before it is recorded as
+unreadable, so no file is ever half loaded. Counts reconcile per file
+(rows_read = rows_loaded + rows_quarantined).
 
 The load id is `<as_of>/<source>/<feed>` and `_loaded_at` is the last second of
 D in Europe/Rome, so a rerun writes exactly the same rows.
@@ -23,7 +41,9 @@ import base64
 import fnmatch
 import hashlib
 import logging
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
@@ -39,7 +59,12 @@ from backoffice.registry import Feed, Registry, load_registry
 from backoffice.settings import PROJECT_DIR, Settings
 from backoffice.warehouse import schema
 from backoffice.warehouse.tables import TABLES
-from backoffice.warehouse.writer import BatchWriter, quarantine_writer, table_writer
+from backoffice.warehouse.writer import (
+    BatchWriter,
+    feed_quarantine_writer,
+    feed_table_writer,
+    landed_files_writer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +72,9 @@ ROME = ZoneInfo("Europe/Rome")
 WHOLE_FILE_ROW = "file"
 LOCK_WAIT_SECONDS = 600.0
 RAW_FILE_LIMIT = 1 << 20  # bytes of an unreadable file kept in quarantine
+FILES_PER_TRANSACTION = 1000  # a crash loses at most this many files' work
+BYTES_PER_TRANSACTION = 256 << 20
+SAMPLE_MARKER = ".backoffice-sample"  # written by `backoffice generate` at the landing root
 _DELIVERY_DIR = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FATTURAPA_SUMMARIES = "invoice_vat_summaries"
 
@@ -60,6 +88,7 @@ class FeedLoadReport:
     files_loaded: int = 0
     files_redelivered: int = 0
     files_unreadable: int = 0
+    files_unexpected: int = 0
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -70,19 +99,27 @@ class FeedLoadReport:
 
 
 @dataclass(frozen=True)
+class Landed:
+    """One entry of the landing zone as a load sees it.
+
+    `problem` is set for what the registry does not expect (recorded `unexpected`);
+    `delivery` is None for such an entry outside any delivery folder.
+    """
+
+    path: Path
+    relative: str
+    delivery: date | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class _Load:
     """What is the same for every file of one feed load."""
 
     feed: Feed
     load_id: str
     loaded_at: datetime
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    status: str
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
+    as_of: date
 
 
 def load_id_for(as_of: date, source: str, feed: str) -> str:
@@ -113,38 +150,46 @@ def ingest_feed(
     *,
     warehouse: Path | None = None,
 ) -> FeedLoadReport:
-    """Load every new file of one feed delivered on or before `as_of`."""
+    """Load every new file of one feed delivered on or before `as_of`.
+
+    Each feed's load also records what lies outside every feed folder and was
+    never recorded (a few directory listings): whichever load runs first that
+    night records it, so no extra scheduler step is needed.
+    """
     registry = load_registry(settings.registry_path)
     spec = registry.feed(source, feed)
     path = warehouse or settings.build_warehouse
     path.parent.mkdir(parents=True, exist_ok=True)
-    load = _Load(spec, load_id_for(as_of, source, feed), loaded_at_for(as_of))
-    counts = dict.fromkeys(("loaded", "redelivery", "unreadable", "loaded_rows", "quarantined"), 0)
+    load = _Load(spec, load_id_for(as_of, source, feed), loaded_at_for(as_of), as_of)
     con = connect_for_writing(path)
     try:
         ensure_raw_schema(con, registry)
-        for delivery, file in delivered_files(settings.landing_dir, spec, as_of):
-            relative = file.relative_to(settings.landing_dir).as_posix()
-            if _already_recorded(con, relative):
+        _record_outside_feeds(con, settings.landing_dir, registry, as_of)
+        batch = _Batch(con, load)
+        recorded = _recorded_paths(con, source, feed)
+        for entry in landed_entries(settings.landing_dir, spec, as_of):
+            if entry.relative in recorded:
                 continue
-            outcome = _ingest_file(con, load, file, relative, delivery)
-            counts[outcome.status] += 1
-            counts["loaded_rows"] += outcome.rows_loaded
-            counts["quarantined"] += outcome.rows_quarantined
+            batch.add(entry)
+            if batch.full:
+                batch.commit()
+        batch.commit()
     finally:
         con.close()
-    report = FeedLoadReport(
-        source=source,
-        feed=feed,
-        files_loaded=counts["loaded"],
-        files_redelivered=counts["redelivery"],
-        files_unreadable=counts["unreadable"],
-        rows_read=counts["loaded_rows"] + counts["quarantined"],
-        rows_loaded=counts["loaded_rows"],
-        rows_quarantined=counts["quarantined"],
-    )
+    report = batch.report()
     log.info("ingested %s/%s as of %s: %s", source, feed, as_of, report.to_dict())
     return report
+
+
+def record_unexpected(settings: Settings, as_of: date, *, warehouse: Path | None = None) -> int:
+    """Record what lies outside every feed folder (see `ingest_feed`); return how many."""
+    registry = load_registry(settings.registry_path)
+    con = connect_for_writing(warehouse or settings.build_warehouse)
+    try:
+        ensure_raw_schema(con, registry)
+        return _record_outside_feeds(con, settings.landing_dir, registry, as_of)
+    finally:
+        con.close()
 
 
 def connect_for_writing(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Any:
@@ -167,32 +212,78 @@ def connect_for_writing(path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> 
 
 
 def delivered_files(landing: Path, feed: Feed, as_of: date) -> Iterator[tuple[date, Path]]:
-    """(delivery date, file) of every file dated on or before as_of, date then name order."""
+    """(delivery date, file) of every regular file dated on or before as_of, date then name."""
+    for entry in landed_entries(landing, feed, as_of):
+        if entry.problem is None and entry.delivery is not None:
+            yield entry.delivery, entry.path
+
+
+def landed_entries(landing: Path, feed: Feed, as_of: date) -> Iterator[Landed]:
+    """Everything under the feed's folder a run as of `as_of` must account for.
+
+    Files of delivery folders dated on or before as_of, in date then name order,
+    and whatever does not belong there (with the reason); a delivery folder dated
+    later waits for its run.
+    """
     feed_dir = landing / feed.source / feed.name
-    if not feed_dir.is_dir():
+    if not feed_dir.exists() and not feed_dir.is_symlink():
         log.info("no landing folder %s", feed_dir)
         return
-    for folder in sorted(feed_dir.iterdir()):
-        delivery = _delivery_date(folder)
+    if not feed_dir.is_dir():
+        yield _odd(landing, feed_dir, "a file where the feed's folder should be")
+        return
+    for folder in _sorted_entries(feed_dir):
+        mode = _mode(folder)
+        if stat.S_ISREG(mode):
+            yield _odd(landing, folder, "a file directly under the feed folder, outside any "
+                       "delivery folder (YYYY-MM-DD)")  # fmt: skip
+            continue
+        if not stat.S_ISDIR(mode):
+            yield _odd(landing, folder, "not a regular file or folder")
+            continue
+        delivery = _delivery_date(folder.name)
         if delivery is None:
-            log.warning("ignoring %s: not a YYYY-MM-DD delivery folder", folder)
+            yield _odd(landing, folder, "a folder under the feed whose name is not a delivery "
+                       "date (YYYY-MM-DD); its content is not loaded")  # fmt: skip
             continue
         if delivery > as_of:
             continue
-        for file in sorted(folder.iterdir(), key=lambda p: p.name):
-            if file.is_file():
-                yield delivery, file
+        for file in _sorted_entries(folder):
+            relative = file.relative_to(landing).as_posix()
+            if stat.S_ISREG(_mode(file)):
+                yield Landed(file, relative, delivery)
             else:
-                log.warning("ignoring %s: not a regular file", file)
+                kind = "a folder" if file.is_dir() else "not a regular file"
+                yield Landed(file, relative, delivery, f"{kind} inside a delivery folder; "
+                             "only the files directly in it are loaded")  # fmt: skip
 
 
-def _delivery_date(folder: Path) -> date | None:
-    if not folder.is_dir() or not _DELIVERY_DIR.fullmatch(folder.name):
-        return None
-    try:
-        return date.fromisoformat(folder.name)
-    except ValueError:
-        return None
+def outside_feeds(landing: Path, registry: Registry) -> Iterator[Landed]:
+    """What lies in the landing zone outside every feed folder of the registry."""
+    if not landing.is_dir():
+        return
+    sources = registry.sources
+    for top in _sorted_entries(landing):
+        if top.name == SAMPLE_MARKER:
+            continue
+        if top.name not in sources or not stat.S_ISDIR(_mode(top)):
+            if stat.S_ISDIR(_mode(top)):
+                problem = (
+                    f"a folder that is no source of the registry (sources: {', '.join(sources)})"
+                )
+            else:
+                problem = "a file directly in the landing zone, outside any source folder"
+            yield _odd(landing, top, problem)
+            continue
+        feeds = sources[top.name].feeds
+        for second in _sorted_entries(top):
+            if second.name in feeds:
+                continue  # the feed's own load looks inside
+            if stat.S_ISDIR(_mode(second)):
+                problem = f"a folder that is no feed of {top.name} (feeds: {', '.join(feeds)})"
+            else:
+                problem = "a file directly under the source folder, outside any feed folder"
+            yield _odd(landing, second, problem)
 
 
 def matches_feed(name: str, feed: Feed) -> bool:
@@ -200,142 +291,297 @@ def matches_feed(name: str, feed: Feed) -> bool:
     return any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in feed.patterns)
 
 
-def _ingest_file(con: Any, load: _Load, file: Path, relative: str, delivery: date) -> _Outcome:
-    size, sha256 = _fingerprint(file)
-    landed = {
-        "file_path": relative,
-        "delivery_date": delivery,
-        "size_bytes": size,
-        "file_sha256": sha256,
-    }
-    first = con.execute(
-        "select file_path from raw.landed_files where file_sha256 = ? and status = 'loaded' "
-        "and source = ? and feed = ? order by delivery_date, file_path limit 1",
-        [sha256, load.feed.source, load.feed.name],
-    ).fetchone()
-    if first is not None:
-        log.info("%s: redelivery of %s", relative, first[0])
-        _record(con, load, landed, "redelivery", duplicate_of=first[0])
-        return _Outcome("redelivery")
-    if not matches_feed(file.name, load.feed):
-        patterns = ", ".join(load.feed.patterns)
-        problem = f"the file name matches none of the feed's patterns ({patterns})"
-        return _unreadable(con, load, file, landed, problem)
-    con.begin()
-    try:
-        loaded, quarantined = _load_rows(con, load, file, landed)
-        _record(con, load, landed, "loaded", loaded=loaded, quarantined=quarantined)
-        con.commit()
-    except (FileUnreadable, UnicodeError) as exc:
-        con.rollback()
-        return _unreadable(con, load, file, landed, str(exc))
-    except BaseException:
-        con.rollback()
-        raise
-    log.info("%s: loaded %d rows, quarantined %d", relative, loaded, quarantined)
-    return _Outcome("loaded", loaded, quarantined)
+class _Batch:
+    """The files of one feed load, written through shared writers, committed in batches."""
 
+    def __init__(self, con: Any, load: _Load) -> None:
+        self.con = con
+        self.load = load
+        feed = load.feed
+        self.first_loaded = _first_loaded(con, feed.source, feed.name)
+        constants = {"_load_id": load.load_id, "_loaded_at": load.loaded_at}
+        tables = [feed.kind] + ([_FATTURAPA_SUMMARIES] if feed.format == "fatturapa" else [])
+        self.tables = {name: feed_table_writer(con, TABLES[name], constants) for name in tables}
+        self.quarantine = feed_quarantine_writer(
+            con,
+            {
+                "source": feed.source,
+                "feed": feed.name,
+                "load_id": load.load_id,
+                "quarantined_at": load.loaded_at,
+            },
+        )
+        self.landed = landed_files_writer(con)
+        self.counts = dict.fromkeys(
+            ("loaded", "redelivery", "unreadable", "unexpected", "rows", "quarantined"), 0
+        )
+        self.files = 0
+        self.bytes = 0
+        self.open = False
 
-def _load_rows(con: Any, load: _Load, file: Path, landed: dict[str, Any]) -> tuple[int, int]:
-    """Parse the file and insert its rows and rejections; the caller owns the transaction."""
-    lineage = {
-        "_source_file": landed["file_path"],
-        "_file_sha256": landed["file_sha256"],
-        "_load_id": load.load_id,
-        "_delivery_date": landed["delivery_date"],
-        "_loaded_at": load.loaded_at,
-    }
-    writers: dict[str, BatchWriter] = {}
-    tables = [load.feed.kind]
-    if load.feed.format == "fatturapa":
-        tables.append(_FATTURAPA_SUMMARIES)
-    for name in tables:
-        writers[name] = table_writer(con, TABLES[name], lineage)
-    quarantine = quarantine_writer(con, _quarantine_constants(load, landed))
-    for item in parse_file(file, load.feed):
-        if isinstance(item, Record):
-            values = item.values
-            values["_source_row"] = item.source_row
-            writers[item.table].add(values)
-        else:
-            quarantine.add(
-                {"source_row": item.source_row, "reason": item.reason, "raw_record": item.raw}
+    @property
+    def writers(self) -> list[BatchWriter]:
+        return [*self.tables.values(), self.quarantine]
+
+    @property
+    def full(self) -> bool:
+        return self.files >= FILES_PER_TRANSACTION or self.bytes >= BYTES_PER_TRANSACTION
+
+    def add(self, entry: Landed) -> None:
+        if not self.open:
+            self.con.begin()
+            self.open = True
+        try:
+            self._add(entry)
+        except BaseException:
+            self.con.rollback()
+            self.open = False
+            raise
+        self.files += 1
+
+    def commit(self) -> None:
+        if not self.open:
+            return
+        try:
+            for writer in [*self.writers, self.landed]:
+                writer.flush()
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        finally:
+            self.open = False
+        self.files = self.bytes = 0
+
+    def report(self) -> FeedLoadReport:
+        c = self.counts
+        return FeedLoadReport(
+            source=self.load.feed.source,
+            feed=self.load.feed.name,
+            files_loaded=c["loaded"],
+            files_redelivered=c["redelivery"],
+            files_unreadable=c["unreadable"],
+            files_unexpected=c["unexpected"],
+            rows_read=c["rows"] + c["quarantined"],
+            rows_loaded=c["rows"],
+            rows_quarantined=c["quarantined"],
+        )
+
+    # --- one entry --------------------------------------------------------------------
+
+    def _add(self, entry: Landed) -> None:
+        load = self.load
+        if entry.problem is not None:
+            log.warning("%s: unexpected: %s", entry.relative, entry.problem)
+            self.landed.add(_unexpected_row(entry, load.feed, load.load_id, load.as_of))
+            self.counts["unexpected"] += 1
+            return
+        size, sha256 = _fingerprint(entry.path)
+        self.bytes += size
+        landed = _Fingerprinted(entry, size, sha256)
+        first = self.first_loaded.get(sha256)
+        if first is not None:
+            log.info("%s: redelivery of %s", entry.relative, first)
+            self._record(landed, "redelivery", duplicate_of=first)
+            return
+        if not matches_feed(entry.path.name, load.feed):
+            patterns = ", ".join(load.feed.patterns)
+            problem = f"the file name matches none of the feed's patterns ({patterns})"
+            self._unreadable(landed, problem)
+            return
+        marks = [(w, w.pending, w.flushes) for w in self.writers]
+        try:
+            loaded, quarantined = self._load_rows(landed)
+        except (FileUnreadable, UnicodeError) as exc:
+            self._take_back(landed, marks)
+            self._unreadable(landed, str(exc))
+            return
+        self._record(landed, "loaded", loaded=loaded, quarantined=quarantined)
+        self.first_loaded[sha256] = entry.relative
+        log.debug("%s: loaded %d rows, quarantined %d", entry.relative, loaded, quarantined)
+
+    def _load_rows(self, landed: _Fingerprinted) -> tuple[int, int]:
+        lineage = (landed.entry.relative, landed.sha256, landed.entry.delivery)
+        file_only = lineage[:2]
+        tables = self.tables
+        quarantine = self.quarantine
+        loaded = quarantined = 0
+        for item in parse_file(landed.entry.path, self.load.feed):
+            if isinstance(item, Record):
+                tables[item.table].add(item.values, (item.source_row, *lineage))
+                loaded += 1
+            else:
+                quarantine.add(
+                    {"source_row": item.source_row, "reason": item.reason, "raw_record": item.raw},
+                    file_only,
+                )
+                quarantined += 1
+        return loaded, quarantined
+
+    def _take_back(self, landed: _Fingerprinted, marks: list[tuple[BatchWriter, int, int]]) -> None:
+        """Remove a half-read file's rows: from the buffers, and from the tables if a
+        batch went out meanwhile (inside this transaction: nobody saw them)."""
+        for writer, pending, flushes in marks:
+            if writer.flushes == flushes:
+                writer.discard(pending)
+                continue
+            writer.discard(0)  # after that flush, the buffer held only this file's rows
+            column = "source_file" if writer is self.quarantine else "_source_file"
+            self.con.execute(
+                f"delete from {writer.table} where {column} = ? and "
+                f"{'load_id' if writer is self.quarantine else '_load_id'} = ?",
+                [landed.entry.relative, self.load.load_id],
             )
-    for writer in [*writers.values(), quarantine]:
-        writer.flush()
-    return sum(w.written for w in writers.values()), quarantine.written
 
-
-def _unreadable(con: Any, load: _Load, file: Path, landed: dict[str, Any], error: str) -> _Outcome:
-    """Record a file that could not be read, with its content as one quarantined row."""
-    log.warning("%s: unreadable: %s", landed["file_path"], error)
-    con.begin()
-    try:
-        quarantine = quarantine_writer(con, _quarantine_constants(load, landed))
-        quarantine.add(
+    def _unreadable(self, landed: _Fingerprinted, error: str) -> None:
+        """Record a file that could not be read, with its content as one quarantined row."""
+        log.warning("%s: unreadable: %s", landed.entry.relative, error)
+        self.quarantine.add(
             {
                 "source_row": WHOLE_FILE_ROW,
                 "reason": f"the whole file: {error}",
-                "raw_record": _file_text(file, load.feed),
+                "raw_record": _file_text(landed.entry.path, self.load.feed),
+            },
+            (landed.entry.relative, landed.sha256),
+        )
+        self._record(landed, "unreadable", quarantined=1, error=error)
+
+    def _record(
+        self,
+        landed: _Fingerprinted,
+        status: str,
+        *,
+        loaded: int = 0,
+        quarantined: int = 0,
+        duplicate_of: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        load = self.load
+        self.landed.add(
+            {
+                "file_path": landed.entry.relative,
+                "source": load.feed.source,
+                "feed": load.feed.name,
+                "delivery_date": landed.entry.delivery,
+                "size_bytes": landed.size,
+                "file_sha256": landed.sha256,
+                "load_id": load.load_id,
+                "status": status,
+                "duplicate_of": duplicate_of,
+                "rows_read": loaded + quarantined,
+                "rows_loaded": loaded,
+                "rows_quarantined": quarantined,
+                "error": error,
+                "loaded_at": load.loaded_at,
             }
         )
-        quarantine.flush()
-        _record(con, load, landed, "unreadable", quarantined=1, error=error)
+        self.counts[status] += 1
+        self.counts["rows"] += loaded
+        self.counts["quarantined"] += quarantined
+
+
+@dataclass(frozen=True)
+class _Fingerprinted:
+    entry: Landed
+    size: int
+    sha256: str
+
+
+def _record_outside_feeds(con: Any, landing: Path, registry: Registry, as_of: date) -> int:
+    """Record, once, what lies outside every feed folder; one small transaction."""
+    entries = list(outside_feeds(landing, registry))
+    if not entries:
+        return 0
+    known = {
+        row[0]
+        for row in con.execute(
+            "select file_path from raw.landed_files where status = 'unexpected'"
+        ).fetchall()
+    }
+    new = [e for e in entries if e.relative not in known]
+    if not new:
+        return 0
+    load_id = f"{as_of.isoformat()}/unexpected"
+    con.begin()
+    try:
+        writer = landed_files_writer(con)
+        for entry in new:
+            log.warning("%s: unexpected: %s", entry.relative, entry.problem)
+            writer.add(_unexpected_row(entry, None, load_id, as_of))
+        writer.flush()
         con.commit()
     except BaseException:
         con.rollback()
         raise
-    return _Outcome("unreadable", 0, 1)
+    return len(new)
 
 
-def _record(
-    con: Any,
-    load: _Load,
-    landed: dict[str, Any],
-    status: str,
-    *,
-    loaded: int = 0,
-    quarantined: int = 0,
-    duplicate_of: str | None = None,
-    error: str | None = None,
-) -> None:
-    con.execute(
-        "insert into raw.landed_files (file_path, source, feed, delivery_date, size_bytes, "
-        "file_sha256, load_id, status, duplicate_of, rows_read, rows_loaded, rows_quarantined, "
-        "error, loaded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            landed["file_path"],
-            load.feed.source,
-            load.feed.name,
-            landed["delivery_date"],
-            landed["size_bytes"],
-            landed["file_sha256"],
-            load.load_id,
-            status,
-            duplicate_of,
-            loaded + quarantined,
-            loaded,
-            quarantined,
-            error,
-            load.loaded_at,
-        ],
-    )
-
-
-def _quarantine_constants(load: _Load, landed: dict[str, Any]) -> dict[str, Any]:
+def _unexpected_row(entry: Landed, feed: Feed | None, load_id: str, as_of: date) -> dict:
+    """A manifest row for an unexpected entry: source and feed from its path, the night
+    that first saw it as its delivery date, the sha256 of a regular file's bytes."""
+    parts = entry.relative.split("/")
+    mode = _mode(entry.path)
+    regular = stat.S_ISREG(mode)
+    size, sha256 = _fingerprint(entry.path) if regular else (0, "")
     return {
-        "source": load.feed.source,
-        "feed": load.feed.name,
-        "source_file": landed["file_path"],
-        "file_sha256": landed["file_sha256"],
-        "load_id": load.load_id,
-        "quarantined_at": load.loaded_at,
+        "file_path": entry.relative,
+        "source": feed.source if feed else (parts[0] if len(parts) > 1 else ""),
+        "feed": feed.name if feed else (parts[1] if len(parts) > 2 else ""),
+        "delivery_date": entry.delivery or as_of,
+        "size_bytes": size,
+        "file_sha256": sha256,
+        "load_id": load_id,
+        "status": "unexpected",
+        "duplicate_of": None,
+        "rows_read": 0,
+        "rows_loaded": 0,
+        "rows_quarantined": 0,
+        "error": entry.problem,
+        "loaded_at": loaded_at_for(as_of),
     }
 
 
-def _already_recorded(con: Any, relative: str) -> bool:
-    row = con.execute("select 1 from raw.landed_files where file_path = ?", [relative]).fetchone()
-    return row is not None
+def _recorded_paths(con: Any, source: str, feed: str) -> set[str]:
+    """Every path of the feed already recorded: one query per load, not one per file."""
+    rows = con.execute(
+        "select file_path from raw.landed_files where source = ? and feed = ?", [source, feed]
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _first_loaded(con: Any, source: str, feed: str) -> dict[str, str]:
+    """sha256 -> the file first loaded with those bytes, for the feed's redeliveries."""
+    rows = con.execute(
+        "select file_sha256, arg_min(file_path, (delivery_date, file_path)) "
+        "from raw.landed_files where status = 'loaded' and source = ? and feed = ? group by 1",
+        [source, feed],
+    ).fetchall()
+    return dict(rows)
+
+
+def _odd(landing: Path, path: Path, problem: str) -> Landed:
+    return Landed(path, path.relative_to(landing).as_posix(), None, problem)
+
+
+def _sorted_entries(folder: Path) -> list[Path]:
+    return sorted(folder.iterdir(), key=lambda p: p.name)
+
+
+def _mode(path: Path) -> int:
+    """The entry's own type (a symbolic link to a file counts as the file it names)."""
+    try:
+        return os.stat(path).st_mode
+    except OSError:
+        return os.lstat(path).st_mode
+
+
+def _delivery_date(name: str) -> date | None:
+    if not _DELIVERY_DIR.fullmatch(name):
+        return None
+    try:
+        return date.fromisoformat(name)
+    except ValueError:
+        return None
 
 
 def _fingerprint(file: Path) -> tuple[int, str]:

@@ -234,6 +234,7 @@ def test_every_feed_loads_with_lineage_and_counts_reconcile_per_file(settings):
         "files_loaded": 1,
         "files_redelivered": 0,
         "files_unreadable": 0,
+        "files_unexpected": 0,
         "rows_read": 2,
         "rows_loaded": 1,
         "rows_quarantined": 1,

@@ -47,7 +47,11 @@ class BatchWriter:
     """Buffers rows for one table and one file; `flush` writes what is buffered.
 
     `row_columns` vary per row; `constants` (name -> value) are the same for
-    every row. The caller owns the transaction.
+    every row. `extra_columns` are per-row values the caller passes beside the
+    mapping (`add(values, extra)`), e.g. the lineage of the file a row came
+    from when one writer serves many files. The caller owns the transaction.
+    `flushes` counts the inserts done, so a caller can tell whether rows it
+    buffered since `pending` was read have already reached the table.
     """
 
     def __init__(
@@ -57,30 +61,37 @@ class BatchWriter:
         row_columns: tuple[Column, ...],
         constants: Mapping[str, Any],
         batch_rows: int | None = None,
+        extra_columns: tuple[Column, ...] = (),
     ) -> None:
         self.con = con
         self.table = table
-        self.columns = row_columns
-        self.schema = pa.schema([(c.name, arrow_type(c)) for c in row_columns])
+        self.columns = (*row_columns, *extra_columns)
+        self.schema = pa.schema([(c.name, arrow_type(c)) for c in self.columns])
         self.names = [c.name for c in row_columns]
+        self.all_names = [c.name for c in self.columns]
         self.constants = dict(constants)
         self.batch_rows = batch_rows or BATCH_ROWS
         self.pick = _picker(self.names)
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
+        self.flushes = 0
 
     @property
     def pending(self) -> int:
         return len(self.rows)
 
-    def add(self, values: Mapping[str, Any]) -> None:
+    def add(self, values: Mapping[str, Any], extra: tuple[Any, ...] = ()) -> None:
         try:
             row = self.pick(values)
         except KeyError:  # a parser left out an optional field
             row = tuple(values.get(name) for name in self.names)
-        self.rows.append(row)
+        self.rows.append(row + extra if extra else row)
         if len(self.rows) >= self.batch_rows:
             self.flush()
+
+    def discard(self, keep: int) -> None:
+        """Drop the buffered rows after the first `keep` (a file that failed half way)."""
+        del self.rows[keep:]
 
     def flush(self) -> None:
         if not self.rows:
@@ -91,7 +102,7 @@ class BatchWriter:
             schema=self.schema,
         )
         view = f"_batch_{next(_names)}"
-        targets = [*self.names, *self.constants]
+        targets = [*self.all_names, *self.constants]
         selects = [_select(c) for c in self.columns] + ["?" for _ in self.constants]
         sql = (
             f"insert into {self.table} ({', '.join(targets)}) "
@@ -103,6 +114,7 @@ class BatchWriter:
         finally:
             self.con.unregister(view)
         self.written += len(self.rows)
+        self.flushes += 1
         self.rows = []
 
 
@@ -130,3 +142,56 @@ QUARANTINE_ROW_COLUMNS = (
 def quarantine_writer(con: Any, constants: Mapping[str, Any]) -> BatchWriter:
     """A writer for raw.quarantine; constants give source, feed, file, sha256, load id, time."""
     return BatchWriter(con, "raw.quarantine", QUARANTINE_ROW_COLUMNS, constants)
+
+
+# --- writers shared by the many files of one feed load ----------------------------------
+
+FILE_LINEAGE_COLUMNS = (
+    Column("_source_file", "text"),
+    Column("_file_sha256", "text"),
+    Column("_delivery_date", "date"),
+)
+
+
+def feed_table_writer(con: Any, table: Table, constants: Mapping[str, Any]) -> BatchWriter:
+    """A writer for a raw data table serving many files: `add(values, file_lineage)`.
+
+    Each row passes `(source_row, source_file, file_sha256, delivery_date)` as its
+    extra values; `constants` give `_load_id` and `_loaded_at`. One writer per feed
+    load instead of one per file is what keeps thousands of small files to a few
+    inserts.
+    """
+    extra = (Column("_source_row", "text"), *FILE_LINEAGE_COLUMNS)
+    return BatchWriter(con, f"raw.{table.name}", table.columns, constants, extra_columns=extra)
+
+
+def feed_quarantine_writer(con: Any, constants: Mapping[str, Any]) -> BatchWriter:
+    """raw.quarantine for many files: `add(row, (source_file, file_sha256))`; constants give
+    source, feed, load id and time."""
+    extra = (Column("source_file", "text"), Column("file_sha256", "text"))
+    return BatchWriter(
+        con, "raw.quarantine", QUARANTINE_ROW_COLUMNS, constants, extra_columns=extra
+    )
+
+
+LANDED_FILES_COLUMNS = (
+    Column("file_path", "text"),
+    Column("source", "text"),
+    Column("feed", "text"),
+    Column("delivery_date", "date"),
+    Column("size_bytes", "int"),
+    Column("file_sha256", "text"),
+    Column("load_id", "text"),
+    Column("status", "text"),
+    Column("duplicate_of", "text"),
+    Column("rows_read", "int"),
+    Column("rows_loaded", "int"),
+    Column("rows_quarantined", "int"),
+    Column("error", "text"),
+    Column("loaded_at", "timestamp"),
+)
+
+
+def landed_files_writer(con: Any) -> BatchWriter:
+    """raw.landed_files, a batch of manifest rows per insert instead of one insert per file."""
+    return BatchWriter(con, "raw.landed_files", LANDED_FILES_COLUMNS, {})
