@@ -607,3 +607,107 @@ def test_parse_results_are_only_records_for_the_feed_tables(settings):
         "invoice_lines",
         "invoice_vat_summaries",
     }
+
+
+# --- nothing in the landing zone is invisible; many files per transaction ----------------
+
+
+def test_whatever_the_registry_does_not_expect_is_recorded_once_as_unexpected(settings):
+    landing = settings.landing_dir
+    _put(landing, "nuvola/orders/marzo/ordini_20260303.csv", "x")  # not a delivery date
+    _put(landing, "nuvola/orders/ordini_sciolto.csv", "x")  # outside any delivery folder
+    _put(landing, "nuvola/orders/2026-03-02/annidata/ordini_1.csv", "x")  # a nested folder
+    _put(landing, "nuvola/orders/2026-02-30/ordini_1.csv", "x")  # no such day
+    _put(landing, "gamma/orders/2026-03-02/ordini.csv", "x")  # a source the registry lacks
+    _put(landing, "alfa/fatture/2026-03-02/f.xml", "x")  # a feed alfa does not have
+    _put(landing, "alfa/LEGGIMI.txt", "x")  # directly under a source
+    _put(landing, "note.txt", "x")  # directly in the landing zone
+    _put(landing, ".backoffice-sample", "seed=1")  # the generator's marker is not a delivery
+    os.mkfifo(landing / "nuvola/orders/2026-03-02/pipe")
+
+    report = ingest.ingest_feed(settings, "nuvola", "orders", D1)
+    assert (report.files_loaded, report.files_unexpected) == (1, 5)
+    again = _ingest_all(settings, D1)  # every feed, the same night again: nothing twice
+    assert sum(r["files_unexpected"] for r in again.values()) == 0
+    unexpected = dict(
+        _query(
+            settings,
+            "select file_path, error from raw.landed_files where status = 'unexpected' "
+            "and rows_read = 0 and rows_loaded = 0 and rows_quarantined = 0",
+        )
+    )
+    assert sorted(unexpected) == [
+        "alfa/LEGGIMI.txt",
+        "alfa/fatture",
+        "gamma",
+        "note.txt",
+        "nuvola/orders/2026-02-30",
+        "nuvola/orders/2026-03-02/annidata",
+        "nuvola/orders/2026-03-02/pipe",
+        "nuvola/orders/marzo",
+        "nuvola/orders/ordini_sciolto.csv",
+    ]
+    assert unexpected["gamma"].startswith("a folder that is no source of the registry")
+    assert unexpected["alfa/fatture"].startswith("a folder that is no feed of alfa")
+    assert unexpected["nuvola/orders/marzo"].startswith("a folder under the feed whose name")
+    assert unexpected["nuvola/orders/2026-03-02/pipe"].startswith("not a regular file")
+    assert unexpected["nuvola/orders/ordini_sciolto.csv"].startswith("a file directly under")
+    # files landed = loaded + unreadable + redelivery + unexpected, and nothing was loaded twice
+    statuses = dict(_query(settings, "select status, count(*) from raw.landed_files group by 1"))
+    assert statuses == {"loaded": 9, "unexpected": 9}
+    assert _query(settings, "select count(*) from raw.provider_orders") == [(2,)]
+
+
+def test_a_crash_loses_only_its_batch_and_the_rerun_loads_the_same_rows(
+    settings, monkeypatch, tmp_path
+):
+    folder = settings.landing_dir / "alfa/invoices/2026-03-02"
+    sample = (folder / "IT01234567890_FPR01.xml").read_bytes()
+    for n in range(1, 8):  # seven more invoices, each its own bytes
+        _put(settings.landing_dir, f"alfa/invoices/2026-03-03/IT01234567890_{n:05d}.xml",
+             sample.replace(b"<Numero>123</Numero>", f"<Numero>9{n}</Numero>".encode()))  # fmt: skip
+    monkeypatch.setattr(ingest, "FILES_PER_TRANSACTION", 3)
+    monkeypatch.setattr(writer, "BATCH_ROWS", 2)  # batches go out half way through files too
+    real_parse = ingest.parse_file
+    parsed = []
+
+    def crash_on_the_eighth(path, feed):
+        parsed.append(path.name)
+        if len(parsed) == 8:
+            raise RuntimeError("power cut")
+        yield from real_parse(path, feed)
+
+    monkeypatch.setattr(ingest, "parse_file", crash_on_the_eighth)
+    with pytest.raises(RuntimeError, match="power cut"):
+        ingest.ingest_feed(settings, "alfa", "invoices", D2)
+    # two whole batches of three files committed; the third batch left nothing behind
+    files = _query(settings, "select count(*), count(distinct load_id) from raw.landed_files")
+    assert files == [(6, 1)]
+    (in_tables,) = _query(settings, "select count(distinct _source_file) from raw.invoice_lines")
+    assert in_tables == (6,)
+
+    monkeypatch.setattr(ingest, "parse_file", real_parse)
+    report = ingest.ingest_feed(settings, "alfa", "invoices", D2)
+    assert report.files_loaded == 4
+    clean = tmp_path / "clean.duckdb"
+    ingest.ingest_feed(settings, "alfa", "invoices", D2, warehouse=clean)
+    assert _snapshot(settings.build_warehouse) == _snapshot(clean)
+
+
+def test_a_file_unreadable_after_a_batch_went_out_is_taken_back_whole(settings, monkeypatch):
+    monkeypatch.setattr(writer, "BATCH_ROWS", 1)  # every row is flushed as soon as parsed
+    real_parse = ingest.parse_file
+
+    def third_row_fails(path, feed):
+        for number, item in enumerate(real_parse(path, feed)):
+            if number == 2 and "attivazioni" in path.name:
+                raise FileUnreadable("the delivery stops mid-row")
+            yield item
+
+    monkeypatch.setattr(ingest, "parse_file", third_row_fails)
+    report = ingest.ingest_feed(settings, "nuvola", "activations", D1)
+    assert (report.files_loaded, report.files_unreadable, report.rows_loaded) == (0, 1, 0)
+    assert _query(settings, "select count(*) from raw.provider_order_events") == [(0,)]
+    assert _query(settings, "select source_row, reason from raw.quarantine") == [
+        ("file", "the whole file: the delivery stops mid-row")
+    ]
