@@ -5,13 +5,29 @@ new, immutable copy published and the `CURRENT` pointer switched with an
 atomic rename. Readers resolve the pointer once and open that copy read-only,
 so a build never blocks them and they never see half-built data.
 
-The build starts from a copy of the current publication: a run that fails
-its checks is thrown away whole (its loads included), and the next run for
-the same date starts from exactly the same state.
+One copy a night, not two. The build is persistent: `publish` copies the
+checked build into the new publication and notes, beside the build, which
+publication it equals and the build file's fingerprint (size, modification
+time, and a hash of DuckDB's headers, which change on every checkpoint). The
+next night's `start_build` keeps that build as it is when the note still
+matches the current publication and the file; otherwise (the last night
+failed half way, someone wrote to the build, or the publication changed) it
+lays the build down again as a copy of the current publication. So a night
+that fails publishes nothing, and the next run for the same date starts from
+exactly the published state; a night that succeeds costs one copy. The note
+is removed as soon as a build starts: from then on the build is dirty until
+it is published.
+
+Only the newest `KEEP_PUBLICATIONS` publications are kept (the current one and
+the nights before it, for the readers that ask for an earlier night); at W
+bytes of warehouse the data directory holds about (KEEP_PUBLICATIONS + 1) x W
+and a night writes about W (see docs/benchmarks.md for W at a million lines).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import stat
@@ -25,7 +41,9 @@ from backoffice.errors import BackofficeError
 from backoffice.settings import Settings
 
 POINTER = "CURRENT"
-KEEP_PUBLICATIONS = 14
+KEEP_PUBLICATIONS = 3
+BUILD_NOTE = ".published-as.json"  # beside the build: which publication it equals
+_HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 
 
 class NoPublicationError(BackofficeError):
@@ -47,12 +65,20 @@ class Publication:
 
 
 def start_build(settings: Settings) -> Path:
-    """Lay the build file down as a copy of the current publication (or empty)."""
+    """The build file, equal to the current publication (or empty when there is none).
+
+    Kept as it is when it still equals the current publication (no copy);
+    otherwise laid down as a copy of it.
+    """
     build = settings.build_warehouse
     build.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (build, build.with_name(build.name + ".wal")):
-        stale.unlink(missing_ok=True)
     current = current_publication(settings)
+    note = _read_note(build)
+    _note_path(build).unlink(missing_ok=True)  # from here on the build is being written
+    if current is not None and note == _fingerprint(build, current.name):
+        return build
+    for stale in (build, _wal(build)):
+        stale.unlink(missing_ok=True)
     if current is not None:
         tmp = build.with_name(build.name + ".tmp")
         shutil.copyfile(current, tmp)
@@ -76,6 +102,7 @@ def publish(settings: Settings, as_of: date, *, now: datetime | None = None) -> 
     os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     os.replace(tmp, target)
     _switch_pointer(settings.published_dir, target.name)
+    _write_note(build, target.name)
     _prune(settings.published_dir, keep=target.name)
     return Publication(path=target, as_of=as_of, published_at=published_at)
 
@@ -102,6 +129,44 @@ def _checkpoint(path: Path) -> None:
     """Fold the write-ahead log into the file so that a plain copy is complete."""
     with duckdb.connect(str(path)) as con:
         con.execute("checkpoint")
+
+
+def _wal(build: Path) -> Path:
+    return build.with_name(build.name + ".wal")
+
+
+def _note_path(build: Path) -> Path:
+    return build.with_name(BUILD_NOTE)
+
+
+def _fingerprint(build: Path, publication: str) -> dict[str, object] | None:
+    """What says the build file is still the one published as `publication`."""
+    if not build.exists() or _wal(build).exists():
+        return None
+    info = build.stat()
+    with build.open("rb") as fh:
+        head = hashlib.sha256(fh.read(_HEADER_BYTES)).hexdigest()
+    return {
+        "publication": publication,
+        "size": info.st_size,
+        "mtime_ns": info.st_mtime_ns,
+        "header_sha256": head,
+    }
+
+
+def _read_note(build: Path) -> dict[str, object] | None:
+    try:
+        return json.loads(_note_path(build).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_note(build: Path, publication: str) -> None:
+    fingerprint = _fingerprint(build, publication)
+    if fingerprint is not None:
+        tmp = _note_path(build).with_suffix(".tmp")
+        tmp.write_text(json.dumps(fingerprint) + "\n", encoding="utf-8")
+        os.replace(tmp, _note_path(build))
 
 
 def _switch_pointer(directory: Path, name: str) -> None:

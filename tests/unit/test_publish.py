@@ -73,3 +73,34 @@ def test_old_publications_are_pruned(settings):
     copies = list(settings.published_dir.glob("warehouse_*.duckdb"))
     assert len(copies) == publish.KEEP_PUBLICATIONS
     assert latest.path in copies
+
+
+def test_a_published_build_is_kept_for_the_next_night_without_a_copy(settings):
+    build_with(settings, 1)
+    first = publish.publish(settings, date(2026, 3, 2))
+    inode = settings.build_warehouse.stat().st_ino
+    build_with(settings, 2)  # start_build keeps the file it published: no copy
+    assert settings.build_warehouse.stat().st_ino == inode
+    with duckdb.connect(str(first.path), read_only=True) as con:  # the publication is its own
+        assert con.execute("select list(v) from t").fetchone()[0] == [1]
+
+
+def test_a_build_written_after_its_publication_is_laid_down_again(settings):
+    build_with(settings, 1)
+    publish.publish(settings, date(2026, 3, 2))
+    with duckdb.connect(str(settings.build_warehouse)) as con:  # a stray writer, after publish
+        con.execute("insert into t values (42)")
+    rebuilt = publish.start_build(settings)
+    with duckdb.connect(str(rebuilt), read_only=True) as con:
+        assert con.execute("select list(v) from t").fetchone()[0] == [1]
+
+
+def test_a_night_that_failed_after_a_kept_build_starts_again_from_the_publication(settings):
+    build_with(settings, 1)
+    publish.publish(settings, date(2026, 3, 2))
+    build_with(settings, 7)  # kept build, written, never published (checks failed)
+    with duckdb.connect(str(settings.build_warehouse)) as con:
+        con.execute("checkpoint")  # even folded into the file, the build is known dirty
+    rebuilt = publish.start_build(settings)
+    with duckdb.connect(str(rebuilt), read_only=True) as con:
+        assert con.execute("select list(v) from t").fetchone()[0] == [1]
