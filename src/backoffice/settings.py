@@ -107,5 +107,22 @@ class Settings:
     # --- audit -------------------------------------------------------------------
 
     # --- feeds and robustness ----------------------------------------------------
+    @property
+    def reference_dir(self) -> Path:
+        """The official public format samples the conformance tests read (not shipped).
+
+        BACKOFFICE_REFERENCE_DIR; by default `../shared/reference` beside the project.
+        """
+        default = self.project_dir.parent / "shared" / "reference"
+        return Path(self.env.get("BACKOFFICE_REFERENCE_DIR", default)).resolve()
+
+    @property
+    def allow_future_as_of(self) -> bool:
+        """BACKOFFICE_ALLOW_FUTURE_AS_OF=1 lets a night judge a date after today.
+
+        Only for generated samples dated ahead of the clock (simulations, tests):
+        real deliveries for a future day cannot have landed yet.
+        """
+        return self.env.get("BACKOFFICE_ALLOW_FUTURE_AS_OF", "") in {"1", "true", "yes"}
 
     # --- follow-up ---------------------------------------------------------------
