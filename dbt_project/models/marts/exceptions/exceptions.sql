@@ -1,6 +1,6 @@
 {#- The exceptions table the back office works from (OUTPUT.md): one row per
     exception known to the warehouse as of D, open, credited or resolved,
-    exactly OUTPUT.md's columns in order. Derived from exception_history:
+    exactly OUTPUT.md's columns in order. Derived from exception_history (changes, not copies):
     detected_on is the first run that found it; one the run of D no longer
     finds is resolved, keeping what the last run that found it said. -#}
 with
@@ -12,28 +12,29 @@ history as (
 
 ),
 
-runs_found as (
+detections as (
 
     select
         exception_id,
-        min(as_of) as detected_on,
-        max(as_of) as last_found_on
+        min(as_of) as detected_on
     from history
+    where is_found
     group by exception_id
 
 ),
 
+-- The latest change of each exception up to D: found (so the night of D
+-- found it as this row says) or disappeared (resolved, as last found).
 latest_findings as (
 
     select
         history.*,
-        runs_found.detected_on,
-        runs_found.last_found_on
+        detections.detected_on,
+        case when history.is_found then {{ as_of_date() }} else history.last_found_on end as last_found_on_date
     from history
-    inner join runs_found
-        on
-            history.exception_id = runs_found.exception_id
-            and history.as_of = runs_found.last_found_on
+    inner join detections
+        on history.exception_id = detections.exception_id
+    qualify row_number() over (partition by history.exception_id order by history.as_of desc) = 1
 
 ),
 
@@ -43,7 +44,7 @@ final as (
         exception_id,
         exception_type,
         case
-            when last_found_on = {{ as_of_date() }} then status
+            when is_found then status
             else 'resolved'
         end as status,
         provider,
@@ -57,7 +58,7 @@ final as (
         detected_on,
         coalesce(
             age_business_days,
-            {{ business_days('detected_on', 'last_found_on') }}
+            {{ business_days('detected_on', 'last_found_on_date') }}
         ) as age_business_days,
         cast(amount_eur as decimal(18, 2)) as amount_eur,
         cast(credited_eur as decimal(18, 2)) as credited_eur,
