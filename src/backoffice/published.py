@@ -7,8 +7,11 @@ so the column order and the value formats are stated once.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
+
+import duckdb
 
 from backoffice import publish
 from backoffice.settings import Settings
@@ -61,3 +64,70 @@ def csv_value(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+# The words of the exceptions table (RULES.md, OUTPUT.md; explained in docs/glossary.md).
+EXCEPTION_TYPES = (
+    "ORDER_NOT_SUBMITTED",
+    "ORDER_STUCK",
+    "ORDER_REJECTED",
+    "ORDER_ENTRY_MISMATCH",
+    "DUPLICATE_CHARGE",
+    "BILLED_NOT_ACTIVE",
+    "BILLED_AFTER_CANCELLATION",
+    "BILLED_BEFORE_ACTIVATION",
+    "PRICE_MISMATCH",
+    "QUANTITY_MISMATCH",
+    "PRORATA_ERROR",
+    "VAT_ERROR",
+    "ACTIVE_NOT_BILLED",
+    "UNMATCHED_CREDIT",
+)
+EXCEPTION_STATUSES = ("open", "credited", "resolved")
+SEVERITIES = ("high", "medium", "low")
+OWNERS = ("back_office", "provider_billing", "customer_care")
+
+
+@dataclass(frozen=True)
+class ExceptionFilter:
+    """Which published exceptions a listing shows; empty tuples select everything."""
+
+    status: tuple[str, ...] = ()
+    exception_type: tuple[str, ...] = ()
+    provider: tuple[str, ...] = ()
+    owner: tuple[str, ...] = ()
+    severity: tuple[str, ...] = ()
+    customer_vat: str | None = None
+
+    def is_empty(self) -> bool:
+        return self == ExceptionFilter()
+
+    def where(self) -> tuple[str, list[object]]:
+        """A parameterised WHERE clause (never user text formatted into SQL)."""
+        clauses: list[str] = []
+        params: list[object] = []
+        for column, values in (
+            ("status", self.status),
+            ("exception_type", self.exception_type),
+            ("provider", self.provider),
+            ("owner", self.owner),
+            ("severity", self.severity),
+        ):
+            if values:
+                clauses.append(f"{column} in ({', '.join('?' for _ in values)})")
+                params.extend(values)
+        if self.customer_vat:
+            clauses.append("customer_vat = ?")
+            params.append(self.customer_vat)
+        return (" where " + " and ".join(clauses) if clauses else ""), params
+
+
+def select_exceptions(
+    con: duckdb.DuckDBPyConnection, filter: ExceptionFilter, *, relation: str = "marts.exceptions"
+) -> duckdb.DuckDBPyConnection:
+    """OUTPUT.md's columns of the exceptions the filter selects, in the contract's order."""
+    where, params = filter.where()
+    columns = ", ".join(EXCEPTION_COLUMNS)
+    return con.execute(
+        f"select {columns} from {relation}{where} order by {EXCEPTION_ORDER}", params
+    )

@@ -407,6 +407,19 @@ class CaseStore:
         with self._reader.begin() as conn:
             return [Note(**row._mapping) for row in conn.execute(query)]
 
+    def latest_notes(self, exception_ids: Sequence[str]) -> dict[str, Note]:
+        """The newest note of each named case (one query; for listings and exports)."""
+        if not exception_ids:
+            return {}
+        newest = (
+            select(func.max(case_notes.c.note_id))
+            .where(case_notes.c.exception_id.in_(list(exception_ids)))
+            .group_by(case_notes.c.exception_id)
+        )
+        query = select(case_notes).where(case_notes.c.note_id.in_(newest))
+        with self._reader.begin() as conn:
+            return {row.exception_id: Note(**row._mapping) for row in conn.execute(query)}
+
     def query(
         self,
         filter: CaseFilter | None = None,
