@@ -126,3 +126,64 @@ class Settings:
         return self.env.get("BACKOFFICE_ALLOW_FUTURE_AS_OF", "") in {"1", "true", "yes"}
 
     # --- follow-up ---------------------------------------------------------------
+    @property
+    def followup_config_path(self) -> Path:
+        """Escalation rules, digest recipients, the claim letter's sender."""
+        return self.config_dir / "followup.yml"
+
+    @property
+    def review_url(self) -> str:
+        """BACKOFFICE_REVIEW_URL: the review app's base, for links in digests and letters."""
+        url = self.env.get("BACKOFFICE_REVIEW_URL") or "http://localhost:8080/backoffice"
+        return url.rstrip("/")
+
+    @property
+    def smtp_host(self) -> str | None:
+        """BACKOFFICE_SMTP_HOST: where digests are mailed; unset, they are only written."""
+        return self.env.get("BACKOFFICE_SMTP_HOST") or None
+
+    @property
+    def smtp_port(self) -> int:
+        return int(self.env.get("BACKOFFICE_SMTP_PORT") or 25)
+
+    @property
+    def smtp_sender(self) -> str:
+        return self.env.get("BACKOFFICE_SMTP_FROM") or "backoffice@localhost"
+
+    @property
+    def smtp_user(self) -> str | None:
+        return self.env.get("BACKOFFICE_SMTP_USER") or None
+
+    @property
+    def smtp_password(self) -> str | None:
+        """Only ever from the environment (a secret store), never from a file in the repo."""
+        return self.env.get("BACKOFFICE_SMTP_PASSWORD") or None
+
+    @property
+    def smtp_starttls(self) -> bool:
+        return (self.env.get("BACKOFFICE_SMTP_STARTTLS") or "").lower() in ("1", "true", "yes")
+
+    @property
+    def smtp_attempts(self) -> int:
+        """How many times one message is tried before it is reported as failed."""
+        return max(1, int(self.env.get("BACKOFFICE_SMTP_ATTEMPTS") or 3))
+
+    @property
+    def smtp_backoff_seconds(self) -> float:
+        """The wait before the first retry; doubled before each later one."""
+        return float(self.env.get("BACKOFFICE_SMTP_BACKOFF_SECONDS") or 2)
+
+    @property
+    def digests_dir(self) -> Path:
+        """`<as_of>/<recipient>.html|.txt`: every digest, written whether mailed or not."""
+        return self.data_dir / "digests"
+
+    @property
+    def claims_dir(self) -> Path:
+        """`<provider>/<pack_id>.xlsx|.html`: the provider claim packs."""
+        return self.data_dir / "claims"
+
+    @property
+    def statements_dir(self) -> Path:
+        """`<customer_vat>/<as_of>.html|.txt`: the customer statements."""
+        return self.data_dir / "statements"
