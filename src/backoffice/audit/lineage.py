@@ -1,10 +1,132 @@
-"""OpenLineage: every task and every dbt model of a night, as events in files."""
+"""OpenLineage: every task and every dbt model of a night, as events in files.
+
+No lineage server is needed to run: events are JSON lines under `<data>/lineage/`.
+
+- Airflow's OpenLineage provider (apache-airflow-providers-openlineage) writes a START and a
+  COMPLETE (or FAIL) event for every task and DAG run to `lineage/airflow.ndjson`, through the
+  client's file transport configured here (`airflow_environment`, merged into Airflow's
+  environment by `backoffice.airflow_env`). A deployment that runs Marquez sets
+  `AIRFLOW__OPENLINEAGE__TRANSPORT` itself (an HTTP transport), which wins over this default.
+- dbt runs in process (`backoffice.dbt_runner`), so its events are made from the night's dbt
+  artifacts (manifest.json and run_results.json) by openlineage-integration-common's dbt
+  artifact processor, the same code `dbt-ol` uses: a START and a COMPLETE event per model, test
+  and seed, each model's output carrying a `columnLineage` facet parsed from its compiled SQL.
+  They go to `lineage/dbt/<as-of>.ndjson`, one file per night (a rerun rewrites its night).
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 from backoffice.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "backoffice"
+
+
+def lineage_dir(settings: Settings) -> Path:
+    return settings.data_dir / "lineage"
+
+
+def airflow_events_file(settings: Settings) -> Path:
+    return lineage_dir(settings) / "airflow.ndjson"
+
+
+def dbt_events_file(settings: Settings, as_of: date) -> Path:
+    return lineage_dir(settings) / "dbt" / f"{as_of.isoformat()}.ndjson"
 
 
 def airflow_environment(settings: Settings) -> dict[str, str]:
     """The settings Airflow's OpenLineage provider needs (merged into Airflow's environment)."""
-    return {}
+    lineage_dir(settings).mkdir(parents=True, exist_ok=True)
+    transport = {
+        "type": "file",
+        "log_file_path": str(airflow_events_file(settings)),
+        "append": True,
+    }
+    return {
+        "AIRFLOW__OPENLINEAGE__DISABLED": "False",
+        "AIRFLOW__OPENLINEAGE__NAMESPACE": NAMESPACE,
+        "AIRFLOW__OPENLINEAGE__TRANSPORT": json.dumps(transport),
+        # Events are written by the task itself, not by a thread that may die with it.
+        "AIRFLOW__OPENLINEAGE__EXECUTION_TIMEOUT": "30",
+        "OPENLINEAGE_CLIENT_LOGGING": "WARNING",
+    }
+
+
+def emit_dbt_events(settings: Settings, as_of: date) -> Path:
+    """Write the night's dbt OpenLineage events (with column lineage) to a file; return it."""
+    from openlineage.client.serde import Serde
+    from openlineage.common.provider.dbt.local import DbtLocalArtifactProcessor
+
+    from backoffice.dbt_runner import WAREHOUSE_ENV, target_dir
+
+    target = target_dir(settings)
+    previous = os.environ.get(WAREHOUSE_ENV)
+    os.environ[WAREHOUSE_ENV] = str(settings.build_warehouse)  # the profile reads it
+    try:
+        processor = DbtLocalArtifactProcessor(
+            producer="https://github.com/OpenLineage/OpenLineage/tree/1.54.0/integration/dbt",
+            job_namespace=NAMESPACE,
+            project_dir=str(settings.dbt_project_dir),
+            target_path=str(target),
+            dbt_command_line=["dbt", "build", "--profiles-dir", str(settings.dbt_project_dir)],
+        )
+        processor.logger.setLevel(logging.ERROR)
+        events = processor.parse().events()
+    finally:
+        if previous is None:
+            os.environ.pop(WAREHOUSE_ENV, None)
+        else:
+            os.environ[WAREHOUSE_ENV] = previous
+    out = dbt_events_file(settings, as_of)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for event in events:
+            fh.write(Serde.to_json(event) + "\n")
+    tmp.replace(out)
+    return out
+
+
+def read_events(path: Path) -> Iterator[dict[str, Any]]:
+    """The events of one lineage file, in order (a torn last line is skipped)."""
+    if not path.is_file():
+        return
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                log.warning("skipping an unreadable lineage line in %s", path)
+
+
+def column_sources(events: list[dict[str, Any]], dataset: str, column: str) -> set[tuple[str, str]]:
+    """Every (dataset, column) the column derives from, following columnLineage upstream."""
+    edges: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for event in events:
+        for output in event.get("outputs") or []:
+            fields = ((output.get("facets") or {}).get("columnLineage") or {}).get("fields") or {}
+            for name, spec in fields.items():
+                key = (output["name"], name)
+                for source in spec.get("inputFields") or []:
+                    edges.setdefault(key, set()).add((source["name"], source["field"]))
+    seen: set[tuple[str, str]] = set()
+    todo = [(dataset, column)]
+    while todo:
+        node = todo.pop()
+        for upstream in edges.get(node, ()):
+            if upstream not in seen:
+                seen.add(upstream)
+                todo.append(upstream)
+    return seen
