@@ -1,4 +1,10 @@
-"""The run's summary: what the back office reads first each morning."""
+"""The run's summary: what the back office reads first each morning.
+
+Files add up: every entry ingest recorded is loaded, a redelivery, unreadable or
+unexpected (files_landed is their sum), and the summary says which feeds
+brought nothing new tonight, so a silent provider is noticed the same morning.
+`write_summary` puts it where the night's records live (backoffice.run_records).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ from decimal import Decimal
 
 import duckdb
 
+from backoffice.registry import load_registry
 from backoffice.report import report_path
+from backoffice.run_records import records
 from backoffice.settings import Settings
 
 
@@ -36,6 +44,10 @@ class RunSummary:
     rows_quarantined: int
     unmapped_states: int
     where_to_look: dict[str, str] = field(default_factory=dict)
+    files_unexpected: int = 0
+    files_landed: int = 0  # loaded + redelivered + unreadable + unexpected
+    files_new_tonight: int = 0  # entries first recorded by this night
+    feeds_without_new_files: list[str] = field(default_factory=list)  # "source/feed"
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -75,10 +87,23 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
             count(*) filter (where status = 'redelivery'),
             count(*) filter (where status = 'unreadable'),
             coalesce(sum(rows_loaded), 0),
-            coalesce(sum(rows_quarantined), 0)
+            coalesce(sum(rows_quarantined), 0),
+            count(*) filter (where status = 'unexpected'),
+            count(*),
+            count(*) filter (where starts_with(load_id, ?))
         from raw.landed_files
-        """
+        """,
+        [f"{as_of.isoformat()}/"],
     ).fetchone()
+    fed = {
+        f"{source}/{feed}"
+        for source, feed in con.execute(
+            "select distinct source, feed from raw.landed_files "
+            "where starts_with(load_id, ?) and status <> 'unexpected'",
+            [f"{as_of.isoformat()}/"],
+        ).fetchall()
+    }
+    feeds = [f"{s}/{f}" for s, f in load_registry(settings.registry_path).feeds()]
     unmapped = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
     published = con.execute("select path from duckdb_databases() where not internal").fetchone()
     return RunSummary(
@@ -93,10 +118,14 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
         rows_loaded=int(files[3]),
         rows_quarantined=int(files[4]),
         unmapped_states=int(unmapped),
+        files_unexpected=int(files[5]),
+        files_landed=int(files[6]),
+        files_new_tonight=int(files[7]),
+        feeds_without_new_files=[f for f in feeds if f not in fed],
         where_to_look={
             "exceptions": "backoffice exceptions --format csv",
             "data_docs": str(settings.gx_dir / "data_docs" / "index.html"),
-            "run_records": str(settings.runs_dir / as_of.isoformat()),
+            "run_records": str(records(settings, as_of).directory),
             "report": str(report_path(settings, as_of)),
         },
     )
@@ -119,11 +148,30 @@ def render_text(s: RunSummary) -> str:
         "",
         f"Owed to customers (open, net of credits): EUR {s.owed_to_customers_eur:,.2f}",
         f"Under-billed by providers (open):         EUR {s.under_billed_eur:,.2f}",
-        f"Files: {s.files_loaded} loaded, {s.files_redelivered} re-deliveries skipped, "
-        f"{s.files_unreadable} unreadable; rows: {s.rows_loaded} loaded, "
+        f"Files: {s.files_landed} landed: {s.files_loaded} loaded, {s.files_redelivered} "
+        f"re-deliveries skipped, {s.files_unreadable} unreadable, {s.files_unexpected} "
+        f"unexpected (not where the registry expects a file); rows: {s.rows_loaded} loaded, "
         f"{s.rows_quarantined} quarantined; unmapped provider states: {s.unmapped_states}",
+        _tonight(s),
         "",
         "Where to look next:",
     ]
     lines += [f"  {name:<12} {where}" for name, where in s.where_to_look.items()]
     return "\n".join(lines) + "\n"
+
+
+def _tonight(s: RunSummary) -> str:
+    if s.files_new_tonight == 0:
+        return "No new deliveries tonight: nothing landed since the last night."
+    line = f"New tonight: {s.files_new_tonight} files."
+    if s.feeds_without_new_files:
+        line += f" No new files from: {', '.join(s.feeds_without_new_files)}."
+    return line
+
+
+def write_summary(settings: Settings, summary: RunSummary) -> RunSummary:
+    """Write summary.json and summary.txt among the night's records."""
+    night = records(settings, summary.as_of).create()
+    night.write_json(night.summary_json, summary.to_dict())
+    night.summary_txt.write_text(render_text(summary), encoding="utf-8")
+    return summary

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Mapping
+from datetime import UTC
 from typing import Any
 
 import pyarrow as pa
@@ -34,6 +35,13 @@ def arrow_type(column: Column) -> pa.DataType:
 def _arrow_array(values: tuple[Any, ...], column: Column) -> pa.Array:
     if column.type == "decimal":
         values = tuple(None if v is None else format(v, "f") for v in values)
+    elif column.type == "timestamp":
+        # Arrow asks a zoneinfo zone for every value's offset (~130 us each); in UTC it
+        # does not: converting first is ~80x faster for Europe/Rome timestamps.
+        values = tuple(
+            v if v is None or v.tzinfo is None or v.tzinfo is UTC else v.astimezone(UTC)
+            for v in values
+        )
     return pa.array(values, type=arrow_type(column))
 
 
