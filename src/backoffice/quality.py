@@ -194,15 +194,37 @@ def _summaries(outcomes: Iterable[Outcome]) -> tuple[str, ...]:
     return tuple(lines)
 
 
+# What a run keeps of the earlier runs' context: every night's validation results and their
+# rendered Data Docs (auditors read any past night's checks, not only the latest).
+KEPT_ACROSS_RUNS = ("uncommitted/validations", DATA_DOCS_DIR)
+
+
 def _instantiate_context(source: Path, target: Path) -> Path:
-    """A fresh copy of the committed context, so that a run writes only in the data dir."""
+    """A fresh copy of the committed context (a run writes only in the data dir).
+
+    The suites and configuration always come fresh from the repository; the validation
+    results and Data Docs of earlier runs are carried over, so Data Docs list every night.
+    """
     if not (source / "great_expectations.yml").is_file():
         raise FileNotFoundError(f"no GX context at {source}")
+    stash = target.with_name(target.name + ".kept")
+    if stash.exists():
+        shutil.rmtree(stash)
+    for kept in KEPT_ACROSS_RUNS:
+        if (target / kept).is_dir():
+            (stash / kept).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(target / kept, stash / kept)
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(
         source, target, ignore=shutil.ignore_patterns(".gitignore", "README.md", "uncommitted")
     )
+    for kept in KEPT_ACROSS_RUNS:
+        if (stash / kept).is_dir():
+            (target / kept).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stash / kept, target / kept)
+    if stash.exists():
+        shutil.rmtree(stash)
     return target
 
 
@@ -256,7 +278,7 @@ def _validate(
         )
     finally:
         _dispose(source)
-    context.build_data_docs()
+    _build_data_docs(context, list(result.run_results))
     outcomes = not_run + [
         plans[suite_result.suite_name].outcome(expectation_result)
         for suite_result in result.run_results.values()
@@ -264,6 +286,23 @@ def _validate(
     ]
     outcomes.sort(key=lambda o: (o.suite, o.expectation_type, o.column_name or "", str(o.kwargs)))
     return outcomes
+
+
+def _build_data_docs(context: Any, validations: list[Any]) -> None:
+    """Render this run's validations and every suite, then the index of all runs, offline.
+
+    Earlier runs' pages are already there (kept across runs): rendering only the new ones
+    keeps a night's cost flat however many nights the index lists.
+    """
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+
+    suites = [ExpectationSuiteIdentifier(name=s.name) for s in context.suites.all()]
+    context.build_data_docs(resource_identifiers=[*suites, *validations])
+    from backoffice.audit.docs import make_data_docs_offline_dir
+
+    make_data_docs_offline_dir(Path(context.root_directory) / DATA_DOCS_DIR)
 
 
 def _plan(context: Any, tables: set[str]) -> tuple[dict[str, _Plan], list[Outcome]]:
