@@ -242,6 +242,9 @@ def create_schema(conn: Connection) -> None:
         # Two processes opening a new store at once must not race on CREATE.
         conn.execute(text("select pg_advisory_xact_lock(6060606)"))
     metadata.create_all(conn, checkfirst=True)
-    triggers = _PG_TRIGGERS if conn.dialect.name == "postgresql" else _SQLITE_TRIGGERS
-    for statement in triggers:
-        conn.exec_driver_sql(statement)
+    if conn.dialect.name == "postgresql":
+        for statement in _PG_TRIGGERS:  # psycopg2 formats %: plpgsql's own % are doubled
+            conn.exec_driver_sql(statement.replace("%", "%%"))
+    else:
+        for statement in _SQLITE_TRIGGERS:
+            conn.exec_driver_sql(statement)
