@@ -6,6 +6,10 @@ providers and the CRM delivered, rebuild the order-lifecycle warehouse with
 dbt, check it with Great Expectations, and publish it for the back office only
 if every check passed.
 
+dbt runs as one task per layer (seeds, staging, intermediate, marts): a failed
+model fails its layer's task, whose log names it with dbt's message; the task's
+XCom lists every node it built or tested, with its status and seconds.
+
 `backoffice run --as-of YYYY-MM-DD` runs this same DAG for a chosen date
 (the `as_of` param). Every task writing the build warehouse takes the one
 slot of the `duckdb_writer` pool: DuckDB allows one writer at a time.
@@ -14,12 +18,12 @@ slot of the `duckdb_writer` pool: DuckDB allows one writer at a time.
 from datetime import date, timedelta
 
 import pendulum
-from airflow.sdk import Param, dag, task
-from cosmos import DbtTaskGroup
+from airflow.sdk import Param, TaskGroup, chain, dag, task
 
 from backoffice import pipeline
+from backoffice.airflow_env import WRITER_POOL
 from backoffice.assets import published_warehouse, raw_tables
-from backoffice.orchestration import WRITER_POOL, dbt_task_group_config
+from backoffice.orchestration import DBT_LAYERS
 from backoffice.settings import Settings
 
 settings = Settings.from_env()
@@ -67,7 +71,9 @@ def backoffice_nightly():
     def import_cases(run: dict) -> dict:
         return pipeline.import_cases(settings, date.fromisoformat(run["as_of"]))
 
-    dbt = DbtTaskGroup(group_id="dbt", **dbt_task_group_config(settings))
+    @task(retries=0)
+    def dbt_build(run: dict, layer: str) -> dict:
+        return pipeline.build_layer(settings, date.fromisoformat(run["as_of"]), layer)
 
     @task(retries=0)
     def check(run: dict, run_id=None) -> dict:
@@ -95,6 +101,8 @@ def backoffice_nightly():
 
     run = begin_run()
     loads = ingest.partial(run=run).expand(feed=list_feeds())
+    with TaskGroup(group_id="dbt", tooltip="dbt build, one task per layer") as dbt:
+        chain(*(dbt_build.override(task_id=layer.name)(run, layer.name) for layer in DBT_LAYERS))
     checked = check(run)
     loads >> import_cases(run) >> dbt >> checked
     published = checked >> record_night(run) >> publish(run)

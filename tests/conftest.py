@@ -1,10 +1,18 @@
-"""Shared test set-up: Airflow and the tools must never touch the network or ~/airflow."""
+"""Shared test set-up: Airflow and the tools must never touch the network or ~/airflow.
+
+Nights are expensive (ingest, dbt, GX): a test that needs one uses a session fixture
+here, built once per test run even on several xdist workers (the first worker builds it
+under a file lock in the run's shared temporary folder; the others load what it saved).
+"""
 
 import os
+import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REFERENCE = Path(os.environ.get("BACKOFFICE_REFERENCE_DIR", SHARED / "reference"))
@@ -23,6 +31,27 @@ def reference_dir() -> Path:
     """The contract's real format samples, read in place (never copied into the project)."""
     assert REFERENCE.is_dir(), f"the shared reference samples are missing: {REFERENCE}"
     return REFERENCE
+
+
+def shared_once(tmp_path_factory, name: str, build: Callable[[Path], object]) -> object:
+    """`build(folder)` once per test run, whatever the number of xdist workers.
+
+    Under xdist each worker has its own session, so a session fixture would run once per
+    worker; the workers' temporary folders share a parent, where the first worker builds
+    and pickles the result while the others wait on the lock, then unpickle it.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / name
+    saved = base / f"{name}.pickle"
+    with FileLock(str(base / f"{name}.lock")):
+        if saved.exists():
+            return pickle.loads(saved.read_bytes())
+        folder.mkdir(parents=True, exist_ok=True)
+        result = build(folder)
+        saved.write_bytes(pickle.dumps(result))
+        return result
 
 
 class Nights:
@@ -64,5 +93,7 @@ def published_nights(tmp_path_factory) -> Nights:
     """
     from datetime import date
 
-    root = tmp_path_factory.mktemp("published-nights")
-    return Nights(root, (date(2026, 3, 2), date(2026, 3, 9)), lines=160, seed=11).run()
+    def build(root: Path) -> Nights:
+        return Nights(root, (date(2026, 3, 2), date(2026, 3, 9)), lines=160, seed=11).run()
+
+    return shared_once(tmp_path_factory, "published-nights", build)

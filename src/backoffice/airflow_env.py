@@ -6,11 +6,9 @@ does); what is already set in the environment wins over these defaults.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from backoffice.settings import Settings
@@ -72,41 +70,6 @@ def ensure_airflow(settings: Settings, env: dict[str, str]) -> None:
         f"create the {WRITER_POOL} pool",
     )
     marker.write_text("migrated\n", encoding="utf-8")
-
-
-def ensure_dbt_manifest(settings: Settings, env: dict[str, str]) -> Path:
-    """Parse the dbt project when the manifest is missing or older than any project file.
-
-    Parsing goes to a scratch target and the manifest is swapped in with a rename,
-    under a lock: a DAG being parsed meanwhile never reads half a manifest.
-    """
-    project = settings.dbt_project_dir
-    target = project / "target"
-    manifest = target / "manifest.json"
-    target.mkdir(parents=True, exist_ok=True)
-    with open(target / ".parse.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if manifest.exists() and manifest.stat().st_mtime >= _newest_project_file(project):
-            return manifest
-        with tempfile.TemporaryDirectory(dir=target, prefix=".parse-") as scratch:
-            _check(
-                [tool("dbt"), "parse", "--project-dir", str(project), "--profiles-dir",
-                 str(project), "--target-path", scratch],
-                env,
-                "parse the dbt project",
-            )  # fmt: skip
-            os.replace(Path(scratch) / "manifest.json", manifest)
-    return manifest
-
-
-def _newest_project_file(project: Path) -> float:
-    sources = [
-        p
-        for folder in ("models", "macros", "seeds", "tests", "snapshots")
-        for p in (project / folder).rglob("*")
-        if p.is_file()
-    ] + [project / "dbt_project.yml", project / "profiles.yml"]
-    return max((p.stat().st_mtime for p in sources if p.exists()), default=0)
 
 
 def _check(cmd: list[str], env: dict[str, str], what: str) -> None:

@@ -1,13 +1,18 @@
 """dbt in process: the one way the package runs dbt outside Airflow's dbt tasks.
 
-The nightly run in process (`pipeline.run_night`), the tests and the benchmark
-all call `run_dbt`. Each data directory keeps its own dbt target folder, so
-dbt's partial parsing carries over from one night to the next, and two data
-directories never share (or race on) a manifest.
+The nightly run in process (`pipeline.run_night`), the DAG's dbt tasks, the
+tests and the benchmark all call `run_dbt`. Each data directory keeps its own
+dbt target folder, so dbt's partial parsing carries over from one night to the
+next, and two data directories never share (or race on) a manifest.
+
+The as-of date goes to dbt as the environment variable BACKOFFICE_AS_OF (read by
+the `as_of_value` macro while SQL runs), not as `--vars`: dbt hashes cli vars
+into its partial-parse state, so a new date every night meant a full re-parse.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +25,9 @@ from backoffice.errors import BackofficeError
 from backoffice.settings import Settings
 
 WAREHOUSE_ENV = "BACKOFFICE_WAREHOUSE_PATH"
+AS_OF_ENV = "BACKOFFICE_AS_OF"
+
+log = logging.getLogger(__name__)
 
 
 class DbtFailedError(BackofficeError):
@@ -31,6 +39,7 @@ class DbtResult:
     command: str
     invocation_id: str | None
     results: list[dict[str, Any]]
+    listed: list[str]  # what `dbt ls` printed, one entry per node
 
 
 def target_dir(settings: Settings) -> Path:
@@ -38,16 +47,22 @@ def target_dir(settings: Settings) -> Path:
 
 
 @contextmanager
-def _warehouse_env(warehouse: Path) -> Iterator[None]:
-    before = os.environ.get(WAREHOUSE_ENV)
-    os.environ[WAREHOUSE_ENV] = str(warehouse)
+def _environment(values: dict[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, unset) variables for one dbt invocation, then put them back."""
+    before = {key: os.environ.get(key) for key in values}
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(WAREHOUSE_ENV, None)
-        else:
-            os.environ[WAREHOUSE_ENV] = before
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def run_dbt(
@@ -71,9 +86,11 @@ def run_dbt(
         "--log-path", str(target.parent / "logs"),
         "--quiet",
     ]  # fmt: skip
-    if as_of is not None:
-        argv += ["--vars", f'{{"as_of": "{as_of.isoformat()}"}}']
-    with _warehouse_env(warehouse or settings.build_warehouse):
+    env = {
+        WAREHOUSE_ENV: str(warehouse or settings.build_warehouse),
+        AS_OF_ENV: as_of.isoformat() if as_of is not None else None,
+    }
+    with _environment(env):
         outcome = dbtRunner().invoke(argv)
     results = [
         {
@@ -84,13 +101,18 @@ def run_dbt(
         }
         for r in getattr(outcome.result, "results", None) or []
     ]
+    for r in results:  # the task's log names every node, a failed one with dbt's message
+        level = logging.ERROR if r["status"] in _FAILED else logging.INFO
+        log.log(level, "dbt %s %s in %.1f s%s", r["status"], r["node"], r["seconds"] or 0,
+                f": {r['message']}" if level == logging.ERROR else "")  # fmt: skip
     if not outcome.success:
         failed = [f"{r['node']}: {r['message']}" for r in results if r["status"] in _FAILED]
         detail = "; ".join(failed) or str(outcome.exception)
         raise DbtFailedError(f"dbt {command} failed: {detail}")
     metadata = getattr(outcome.result, "metadata", None)
     invocation = getattr(metadata, "invocation_id", None)
-    return DbtResult(command=command, invocation_id=invocation, results=results)
+    listed = [str(x) for x in outcome.result] if isinstance(outcome.result, list) else []
+    return DbtResult(command=command, invocation_id=invocation, results=results, listed=listed)
 
 
 _FAILED = {"error", "fail", "runtime error"}

@@ -1,52 +1,46 @@
-"""How Airflow runs dbt: Cosmos renders each model as a task from the built manifest.
+"""How the night runs dbt: one `dbt build` per layer of the project, in process.
 
-Rendering from `target/manifest.json` keeps DAG parsing free of `dbt ls`;
-`backoffice run` (and the Docker image build) run `dbt parse` to make it.
+Measured on a 5,000-line night (docs/airflow-dbt.md): Cosmos's one task per model
+spent about a second starting dbt for each of 33 models; one `dbt build` per layer
+keeps the layers visible in the Airflow graph (a failed model fails its layer's task,
+whose log names it with dbt's message) for four dbt starts a night, and needs neither
+Cosmos nor a manifest to render the DAG.
+
+Each layer builds its nodes and the tests whose parents are all built by then
+(`--indirect-selection buildable`); the project's singular tests run with the
+last layer. Every node of `dbt build` is in exactly one layer
+(tests/integration/test_dag_integrity.py checks it with `dbt ls`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
-
-from backoffice.airflow_env import WRITER_POOL, tool
-from backoffice.settings import Settings
-
-DBT_PROFILE = "backoffice"
-DBT_TARGET = "duckdb"
-AS_OF_FROM_RUN = "{{ ti.xcom_pull(task_ids='begin_run')['as_of'] }}"
+from dataclasses import dataclass
 
 
-def dbt_task_group_config(settings: Settings) -> dict[str, Any]:
-    project = settings.dbt_project_dir
-    return {
-        "project_config": ProjectConfig(
-            dbt_project_path=project,
-            manifest_path=project / "target" / "manifest.json",
-            install_dbt_deps=False,
-        ),
-        "profile_config": ProfileConfig(
-            profile_name=DBT_PROFILE,
-            target_name=DBT_TARGET,
-            profiles_yml_filepath=project / "profiles.yml",
-        ),
-        "execution_config": ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL,
-            invocation_mode=InvocationMode.DBT_RUNNER,
-            dbt_executable_path=tool("dbt"),
-        ),
-        "render_config": RenderConfig(
-            load_method=LoadMode.DBT_MANIFEST,
-            test_behavior=TestBehavior.AFTER_ALL,
-        ),
-        "operator_args": {
-            "vars": {"as_of": AS_OF_FROM_RUN},
-            "env": {"BACKOFFICE_WAREHOUSE_PATH": str(settings.build_warehouse)},
-            "append_env": True,
-            "pool": WRITER_POOL,
-            "emit_datasets": False,  # the DAG's own Assets mark what it produces
-            "retries": 0,
-        },
-    }
+@dataclass(frozen=True)
+class DbtLayer:
+    name: str
+    select: tuple[str, ...]
+    exclude: tuple[str, ...] = ("path:tests",)
+
+    def arguments(self) -> list[str]:
+        """`dbt build` selection arguments for this layer."""
+        args = ["--select", *self.select]
+        if self.exclude:
+            args += ["--exclude", *self.exclude]
+        return [*args, "--indirect-selection", "buildable"]
+
+
+DBT_LAYERS = (
+    DbtLayer("seeds", ("resource_type:seed",)),
+    DbtLayer("staging", ("path:models/staging",)),
+    DbtLayer("intermediate", ("path:models/intermediate",)),
+    DbtLayer("marts", ("path:models/marts", "path:snapshots", "path:tests"), exclude=()),
+)
+
+
+def dbt_layer(name: str) -> DbtLayer:
+    for layer in DBT_LAYERS:
+        if layer.name == name:
+            return layer
+    raise ValueError(f"no dbt layer {name!r}; the layers are {[x.name for x in DBT_LAYERS]}")

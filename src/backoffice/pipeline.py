@@ -117,12 +117,32 @@ def summarize(settings: Settings, as_of: date) -> dict[str, Any]:
     return run_summary.to_dict()
 
 
-def build_models(settings: Settings, as_of: date) -> dict[str, Any]:
-    """dbt build (seeds, models, tests) on the build warehouse, in process."""
-    from backoffice.dbt_runner import run_dbt
+def build_layer(settings: Settings, as_of: date, layer: str) -> dict[str, Any]:
+    """`dbt build` of one layer (seeds, staging, intermediate, marts) on the build, in process.
 
-    result = run_dbt(settings, "build", as_of=as_of)
-    return {"invocation_id": result.invocation_id, "nodes": len(result.results)}
+    The DAG runs one task per layer; the task's XCom lists every node with its status and
+    seconds, and a failure raises naming the failed nodes with dbt's message.
+    """
+    from backoffice.dbt_runner import run_dbt
+    from backoffice.orchestration import dbt_layer
+
+    result = run_dbt(settings, "build", *dbt_layer(layer).arguments(), as_of=as_of)
+    return {
+        "layer": layer,
+        "invocation_id": result.invocation_id,
+        "nodes": [
+            {"node": r["node"], "status": r["status"], "seconds": round(r["seconds"] or 0, 2)}
+            for r in result.results
+        ],
+    }
+
+
+def build_models(settings: Settings, as_of: date) -> dict[str, Any]:
+    """Every dbt layer in order, as the DAG's dbt tasks run them."""
+    from backoffice.orchestration import DBT_LAYERS
+
+    built = [build_layer(settings, as_of, layer.name) for layer in DBT_LAYERS]
+    return {"layers": {b["layer"]: len(b["nodes"]) for b in built}}
 
 
 def run_night(settings: Settings, as_of: date, *, run_id: str | None = None) -> dict[str, Any]:

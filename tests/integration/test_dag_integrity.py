@@ -1,11 +1,14 @@
 """Every DAG file imports cleanly, is wired as intended, and carries no secrets."""
 
+import itertools
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from backoffice.airflow_env import airflow_environment, ensure_dbt_manifest
+from backoffice.dbt_runner import run_dbt
+from backoffice.orchestration import DBT_LAYERS
 from backoffice.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -16,8 +19,6 @@ DAG_FILES = sorted(DAGS_DIR.glob("*.py"))
 
 @pytest.fixture(scope="module")
 def dagbag():
-    settings = Settings.from_env()
-    ensure_dbt_manifest(settings, airflow_environment(settings))
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(DAGS_DIR))
@@ -44,8 +45,13 @@ def test_nightly_is_wired_ingest_dbt_check_publish(dagbag):
     dag = dagbag.dags["backoffice_nightly"]
     ids = set(dag.task_dict)
     assert {"begin_run", "list_feeds", "ingest", "check", "publish", "summarize"} <= ids
-    dbt_tasks = [t for t in ids if t.startswith("dbt.")]
-    assert any(t.endswith("_run") for t in dbt_tasks), "each dbt model should be a task"
+    dbt_tasks = [f"dbt.{layer.name}" for layer in DBT_LAYERS]
+    assert [t for t in dag.task_dict if t.startswith("dbt.")] == dbt_tasks, "a task per layer"
+    # The layers run in order: each one's only upstream is the layer before it.
+    for before, after in itertools.pairwise(dbt_tasks):
+        assert dag.task_dict[after].upstream_task_ids == {before, "begin_run"}, after
+    assert dag.task_dict[dbt_tasks[0]].upstream_task_ids == {"begin_run", "import_cases"}
+    assert all(dag.task_dict[t].retries == 0 for t in dbt_tasks)
     check = dag.task_dict["check"]
     assert check.retries == 0
     # Every dbt task runs before the checks, and publish only after them.
@@ -57,3 +63,23 @@ def test_nightly_is_wired_ingest_dbt_check_publish(dagbag):
         assert dag.task_dict[task_id].pool == "duckdb_writer", task_id
     assert dag.timezone.name == "Europe/Rome"
     assert dag.timetable.expression == "0 2 * * *"
+
+
+def test_the_dbt_layers_build_every_node_once(tmp_path):
+    """`dbt build` split in layers leaves out nothing and builds nothing twice."""
+    settings = Settings.from_env({"BACKOFFICE_DATA_DIR": str(tmp_path / "data")})
+
+    def names(*selection: str) -> list[str]:
+        listed = run_dbt(settings, "ls", "--resource-type", "all", *selection,
+                         "--output", "json", "--output-keys", "unique_id")  # fmt: skip
+        return [json.loads(line)["unique_id"] for line in listed.listed]
+
+    everything = names()
+    per_layer = {layer.name: names(*layer.arguments()) for layer in DBT_LAYERS}
+    assert all(per_layer.values()), per_layer
+    flat = [node for nodes in per_layer.values() for node in nodes]
+    assert sorted(flat) == sorted(everything)
+    assert any(n.startswith("seed.") for n in per_layer["seeds"])
+    assert "model.backoffice.stg_crm__signed_orders" in per_layer["staging"]
+    assert "model.backoffice.exceptions" in per_layer["marts"]
+    assert "test.backoffice.assert_rounding_half_away_from_zero" in per_layer["marts"]

@@ -13,17 +13,19 @@ Calendar (2026): Mon 2 Mar, Fri 6 Mar, Mon 9 Mar, Mon 16 Mar, Fri 20 Mar
 
 from __future__ import annotations
 
-import os
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from backoffice.dbt_runner import run_dbt
+from backoffice.settings import Settings
+
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
-DBT_PROJECT = REPO / "dbt_project"
 RAW_SCHEMA = REPO / "src" / "backoffice" / "warehouse" / "raw_schema.sql"
 
 FIRST_AS_OF = "2026-03-20"
@@ -276,28 +278,13 @@ def _build_raw_warehouse(path: Path) -> None:
 
 
 def _dbt_build(warehouse: Path, as_of: str, work: Path, *, tests: bool = True) -> None:
-    """dbt build as of `as_of`; without `tests`, models and seeds only (the reruns: faster)."""
-    from dbt.cli.main import dbtRunner
+    """dbt build as of `as_of`; without `tests`, models and seeds only (the reruns: faster).
 
-    os.environ["BACKOFFICE_WAREHOUSE_PATH"] = str(warehouse)
-    result = dbtRunner().invoke(
-        [
-            "build",
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-            "--vars",
-            f'{{"as_of": "{as_of}"}}',
-            "--quiet",
-            *([] if tests else ["--exclude-resource-type", "unit_test", "test"]),
-        ]
-    )
-    assert result.success, f"dbt build as of {as_of} failed: {result.exception}"
+    Through the package's one way of running dbt (raises naming the failed nodes).
+    """
+    settings = Settings.from_env({"BACKOFFICE_DATA_DIR": str(work / "data")})
+    skip_tests = [] if tests else ["--exclude-resource-type", "unit_test", "test"]
+    run_dbt(settings, "build", *skip_tests, as_of=date.fromisoformat(as_of), warehouse=warehouse)
 
 
 def _exceptions(warehouse: Path) -> list[dict]:

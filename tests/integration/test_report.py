@@ -1,18 +1,16 @@
 """The nightly report renders, and its figures are the published warehouse's.
 
-Two nights of the real pipeline steps (ingest, dbt, publish, summarize) on a small generated
-landing zone; each night's report is then read back with lxml and every figure a back-office
-lead would act on (new exceptions, what is owed, counts and euro by type) is compared with
-the answer of plain SQL on the publication that night's report was written from.
+Two real nights (`pipeline.run_night`, shared with other tests: the `published_nights`
+fixture) on a small generated landing zone; each night's report is then read back with lxml
+and every figure a back-office lead would act on (new exceptions, what is owed, counts and
+euro by type) is compared with the answer of plain SQL on the publication that night's report
+was written from.
 A hand-made warehouse holding only `marts.exceptions` checks escaping and the sections of
-missing marts. When Chromium is installed, the page is also rendered to a PNG.
+missing marts.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -22,8 +20,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from backoffice import pipeline, publish, report
-from backoffice.sample import generate_landing_zone
+from backoffice import report
 from backoffice.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -33,47 +30,19 @@ SEVERITIES = ("high", "medium", "low")
 
 
 @pytest.fixture(scope="module")
-def nights(tmp_path_factory) -> dict:
-    """Two successive nights on one data directory: per night, its publication and report."""
-    root = tmp_path_factory.mktemp("report")
-    settings = Settings.from_env(
-        {"BACKOFFICE_LANDING_DIR": str(root / "landing"), "BACKOFFICE_DATA_DIR": str(root / "data")}
-    )
-    generate_landing_zone(
-        settings.landing_dir, root / "ledger.csv", seed=11, order_lines=60, as_of_dates=NIGHTS
-    )
-    runs = {}
-    for as_of in NIGHTS:
-        pipeline.begin_run(settings, as_of)
-        for feed in pipeline.list_feeds(settings):
-            pipeline.ingest_feed(settings, feed["source"], feed["feed"], as_of)
-        _dbt_build(settings, as_of, root)
-        publication = publish.publish(settings, as_of)
-        summary = pipeline.summarize(settings, as_of)
-        runs[as_of] = {"publication": publication.path, "summary": summary}
-    return {"settings": settings, "runs": runs}
-
-
-def _dbt_build(settings: Settings, as_of: date, work: Path) -> None:
-    """Models and seeds only: the dbt tests have their own integration test."""
-    project = str(settings.dbt_project_dir)
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--profiles-dir", project,
-            "--project-dir", project,
-            "--target-path", str(work / "target"),
-            "--log-path", str(work / "logs"),
-            "--vars", f'{{"as_of": "{as_of.isoformat()}"}}',
-            "--exclude-resource-type", "unit_test", "test",
-            "--quiet",
-        ],
-        env={**os.environ, "BACKOFFICE_WAREHOUSE_PATH": str(settings.build_warehouse)},
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
-    assert done.returncode == 0, f"dbt build as of {as_of} failed:\n{done.stdout}\n{done.stderr}"
+def nights(published_nights) -> dict:
+    """The shared two nights (tests/conftest.py): per night, its publication and summary."""
+    assert published_nights.dates == NIGHTS
+    return {
+        "settings": published_nights.settings,
+        "runs": {
+            as_of: {
+                "publication": published_nights.publications[as_of],
+                "summary": published_nights.summaries[as_of],
+            }
+            for as_of in NIGHTS
+        },
+    }
 
 
 def _page(nights: dict, as_of: date) -> etree._Element:

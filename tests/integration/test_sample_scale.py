@@ -21,11 +21,11 @@ import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
 
+from backoffice.dbt_runner import run_dbt
 from backoffice.ingest import ingest_feed
 from backoffice.registry import load_registry
 from backoffice.sample import GeneratedSample, LedgerRow, generate_landing_zone
@@ -35,7 +35,6 @@ from backoffice.settings import Settings
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
-DBT_PROJECT = REPO / "dbt_project"
 ORDER_LINES = 3000
 AS_OF = (date(2026, 12, 24), date(2026, 12, 28), date(2027, 3, 26), date(2027, 3, 30))
 SELECT = "+exceptions"
@@ -49,33 +48,6 @@ class Scale:
         self.sample = sample
         self.published: dict[date, list[LedgerRow]] = {}
         self.seconds: dict[str, float] = {}
-
-
-class Dbt:
-    """dbt in process, parsed once: every run reuses the manifest (vars are read at run time)."""
-
-    def __init__(self, work: Path) -> None:
-        from dbt.cli.main import dbtRunner
-
-        self.common = ["--profiles-dir", str(DBT_PROJECT), "--project-dir", str(DBT_PROJECT),
-                       "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-                       "--quiet"]  # fmt: skip
-        parsed = self.invoke(dbtRunner(), "parse")
-        self.runner = dbtRunner(manifest=parsed.result)
-
-    def invoke(self, runner: Any, command: str, *args: str) -> Any:
-        result = runner.invoke([command, *args, *self.common])
-        failed = [
-            f"{r.node.name}: {r.message}"
-            for r in getattr(result.result, "results", [])
-            if str(r.status) not in {"success", "pass"}
-        ]
-        assert result.success, f"dbt {command} {' '.join(args)}: {result.exception} {failed}"
-        return result
-
-    def __call__(self, command: str, as_of: date | None = None, *args: str) -> None:
-        dates = ["--vars", f'{{"as_of": "{as_of}"}}'] if as_of else []
-        self.invoke(self.runner, command, *args, *dates)
 
 
 def _text(value: object) -> str:
@@ -121,22 +93,22 @@ def scale(tmp_path_factory: pytest.TempPathFactory) -> Scale:
     settings = Settings(project_dir=REPO, landing_dir=root / "landing", data_dir=root / "data")
     feeds = load_registry(settings.registry_path).feeds()
     warehouse = root / "warehouse.duckdb"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("BACKOFFICE_WAREHOUSE_PATH", str(warehouse))
-        dbt: Dbt | None = None
-        for as_of in AS_OF:
-            started = time.monotonic()
-            for source, feed in feeds:
-                ingest_feed(settings, source, feed, as_of, warehouse=warehouse)
-            out.seconds[f"ingest {as_of}"] = time.monotonic() - started
-            started = time.monotonic()
-            if dbt is None:
-                dbt = Dbt(root)
-                dbt("seed")
-            command = "build" if as_of == AS_OF[-1] else "run"  # the tests once, on the last run
-            dbt(command, as_of, "--select", SELECT, "--indirect-selection", "cautious")
-            out.seconds[f"dbt {command} {as_of}"] = time.monotonic() - started
-            out.published[as_of] = _published(warehouse)
+    for as_of in AS_OF:
+        started = time.monotonic()
+        for source, feed in feeds:
+            ingest_feed(settings, source, feed, as_of, warehouse=warehouse)
+        out.seconds[f"ingest {as_of}"] = time.monotonic() - started
+        started = time.monotonic()
+        if as_of == AS_OF[0]:
+            run_dbt(settings, "seed", warehouse=warehouse)
+        # dbt parses once: later runs reuse the parse (the as-of date is read at run time).
+        command = "build" if as_of == AS_OF[-1] else "run"  # the tests once, on the last run
+        run_dbt(
+            settings, command, "--select", SELECT, "--indirect-selection", "cautious",
+            as_of=as_of, warehouse=warehouse,
+        )  # fmt: skip
+        out.seconds[f"dbt {command} {as_of}"] = time.monotonic() - started
+        out.published[as_of] = _published(warehouse)
     print("\nscale test seconds:", {k: round(v, 1) for k, v in out.seconds.items()})
     return out
 

@@ -14,13 +14,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from backoffice.airflow_env import (
-    DAG_ID,
-    airflow_environment,
-    ensure_airflow,
-    ensure_dbt_manifest,
-    tool,
-)
+from backoffice.airflow_env import DAG_ID, airflow_environment, ensure_airflow, tool
 from backoffice.cli import iso_date
 from backoffice.errors import BackofficeError
 from backoffice.published import write_exceptions_csv
@@ -76,7 +70,6 @@ def run_nightly(settings: Settings, as_of: date) -> Path:
     """Run the nightly DAG through Airflow for one date; return the run's summary file."""
     env = airflow_environment(settings)
     ensure_airflow(settings, env)
-    ensure_dbt_manifest(settings, env)
     run_dir = settings.runs_dir / as_of.isoformat()
     run_dir.mkdir(parents=True, exist_ok=True)
     for stale in ("summary.txt", "summary.json", "failure.txt"):
