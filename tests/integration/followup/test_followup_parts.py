@@ -1,0 +1,112 @@
+"""Follow-up's parts without a night: Italian figures, the config's checks, a workbook
+whose text cannot turn into formulas, and tables the database keeps append-only."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import sqlalchemy
+
+from backoffice.errors import BackofficeError
+from backoffice.settings import Settings
+
+
+def test_italian_euro_and_dates_round_half_away_from_zero():
+    from backoffice.followup.render import date_it, eur_it
+
+    assert eur_it(Decimal("1234567.125")) == "1.234.567,13"
+    assert eur_it(Decimal("-0.005")) == "-0,01"
+    assert eur_it(Decimal("12")) == "12,00"
+    assert date_it(date(2026, 3, 9)) == "09/03/2026"
+
+
+def test_a_config_mistake_names_the_file_and_the_key(tmp_path):
+    from backoffice.followup.config import load
+
+    (tmp_path / "config").mkdir()
+    path = tmp_path / "config" / "followup.yml"
+    settings = Settings.from_env({"BACKOFFICE_PROJECT_DIR": str(tmp_path)})
+    path.write_text(
+        "escalation:\n  manager: roberto\n  rules:\n"
+        "    high: {lead_after_days: 3, manager_after_days: 1}\n"
+        "    medium: {lead_after_days: 1, manager_after_days: 2}\n"
+        "    low: {lead_after_days: 1, manager_after_days: 2}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BackofficeError, match=r"followup\.yml: escalation\.rules\.high"):
+        load(settings)
+    path.write_text("escalation:\n  rules: {}\n", encoding="utf-8")
+    with pytest.raises(BackofficeError, match=r"escalation\.manager"):
+        load(settings)
+
+
+def test_workbook_text_is_never_a_formula(tmp_path):
+    from backoffice.followup.claims import ClaimLine, ClaimPack, _write_xlsx
+
+    line = ClaimLine(
+        exception_id="EX-0000000000000001",
+        exception_type="PRICE_MISMATCH",
+        customer_vat="IT01234567890",
+        order_id="SO-1",
+        order_line_id='=HYPERLINK("http://evil.invalid","x")',
+        invoice_number="=1+1",
+        invoice_date=date(2026, 2, 3),
+        invoice_line=2,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+        charged_eur=Decimal("1250.00"),
+        amount_eur=Decimal("150.00"),
+        credited_eur=Decimal("75.00"),
+        evidence="=cmd|' /C calc'!A0",
+        source_file="alfa/invoices/x.xml",
+        source_row="1/2",
+    )
+    pack = ClaimPack("CLAIM-alfa-20260309-01", "alfa", "Telco Alfa", date(2026, 3, 9), [line])
+    path = tmp_path / "pack.xlsx"
+    _write_xlsx(pack, path)
+    sheet = openpyxl.load_workbook(path)["Reclamo"]
+    header = [c.value for c in sheet[1]]
+    row = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    for column in ("Fattura", "Riga d'ordine", "Controllo"):
+        assert row[column].data_type == "s" and row[column].value.startswith("=")
+    assert row["Dovuto EUR"].value == 1100 and row["Reclamato EUR"].value == 75
+    assert row["Riga"].value == 2
+
+
+def test_followup_tables_refuse_changes(tmp_path):
+    from backoffice.followup import ledger
+
+    settings = Settings.from_env({"BACKOFFICE_DATA_DIR": str(tmp_path)})
+    engine = ledger.engine(settings)
+    with engine.begin() as conn:
+        conn.execute(
+            sqlalchemy.insert(ledger.deliveries).values(
+                as_of=date(2026, 3, 9),
+                recipient="person:anna",
+                exception_id="EX-1",
+                reason="new",
+                at=ledger.now(),
+            )
+        )
+    for statement in (
+        "update followup_deliveries set reason = 'x'",
+        "delete from followup_deliveries",
+    ):
+        with (
+            pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only"),
+            engine.begin() as conn,
+        ):
+            conn.exec_driver_sql(statement)
+    with pytest.raises(sqlalchemy.exc.IntegrityError), engine.begin() as conn:  # same reason
+        conn.execute(
+            sqlalchemy.insert(ledger.deliveries).values(
+                as_of=date(2026, 3, 10),
+                recipient="person:anna",
+                exception_id="EX-1",
+                reason="new",
+                at=ledger.now(),
+            )
+        )
