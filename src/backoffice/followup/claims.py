@@ -269,7 +269,8 @@ def make_claim_pack(settings: Settings, provider: str, as_of: date | None, actor
     earlier_packs = _latest_pack_per_case(engine, provider)
     lines = [_with_earlier(line, earlier_packs.get(line.exception_id)) for line in lines]
     earlier = claim_status(settings, provider, _statuses=statuses_by_case)
-    name = registry.sources[provider].description or provider
+    config = load_config(settings)
+    name = config.provider_name(provider, registry.sources[provider].description)
     pack = ClaimPack(
         pack_id="",
         provider=provider,
@@ -278,7 +279,6 @@ def make_claim_pack(settings: Settings, provider: str, as_of: date | None, actor
         lines=lines,
         earlier=earlier,
     )
-    config = load_config(settings)
     directory = settings.claims_dir / provider
     directory.mkdir(parents=True, exist_ok=True)
     for _attempt in range(5):  # two packs made in the same second: take the next number

@@ -33,6 +33,14 @@ class FollowupConfig:
     sender: str
     company: str
     reply_to: str
+    provider_names: dict[str, str]
+
+    def provider_name(self, provider: str, description: str = "") -> str:
+        """How letters name a provider: `claims.provider_names`, else the registry's
+        description without its parenthesis (formats are no business of the provider's)."""
+        if provider in self.provider_names:
+            return self.provider_names[provider]
+        return description.split(" (")[0].strip() or provider
 
 
 def load(settings: Settings) -> FollowupConfig:
@@ -81,4 +89,5 @@ def load(settings: Settings) -> FollowupConfig:
         sender=str(claims.get("sender") or "Ufficio Back Office"),
         company=str(claims.get("company") or ""),
         reply_to=str(claims.get("reply_to") or ""),
+        provider_names={str(k): str(v) for k, v in (claims.get("provider_names") or {}).items()},
     )

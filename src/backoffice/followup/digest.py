@@ -43,6 +43,22 @@ class Item:
     note: str = ""
 
     @property
+    def where(self) -> str:
+        """Invoice and order line, status, due date and assignee, in one line."""
+        case = self.case
+        parts = []
+        if case.invoice_number:
+            line = f" line {case.invoice_line}" if case.invoice_line is not None else ""
+            parts.append(f"invoice {case.invoice_number}{line}")
+        if case.order_line_id:
+            parts.append(f"order line {case.order_line_id}")
+        parts.append(f"status {case.status}, due {case.due_date.isoformat()}")
+        parts.append(f"assignee {case.assignee or 'nobody'}")
+        if self.note:
+            parts.append(self.note)
+        return "; ".join(parts)
+
+    @property
     def outstanding_eur(self) -> Decimal:
         """What the case puts at stake: its amount net of credits (signed, as the summary)."""
         return money(self.case.amount_eur - self.case.credited_eur)
@@ -127,7 +143,7 @@ def compose(
                         f"overdue:{case.due_date.isoformat()}",
                         case,
                         link(case),
-                        f"due {case.due_date.isoformat()}, {days} day(s) ago",
+                        f"{days} day(s) overdue",
                     )
                 )
     for history_id, exception_id, old, new in moves:
@@ -157,8 +173,8 @@ def compose(
                 f"escalated:{step.level}",
                 case,
                 link(case),
-                f"step {step.level} ({LEVELS[step.level]}): {step.days_past_due} day(s) past due "
-                f"{step.due_date.isoformat()}, assignee {case.assignee or 'nobody'}",
+                f"escalated to you ({LEVELS[step.level]}, step {step.level} of 2): "
+                f"{step.days_past_due} day(s) past due",
             )
         )
 

@@ -92,8 +92,9 @@ def build_statement(settings: Settings, customer_vat: str, as_of: date | None = 
         raise BackofficeError(
             f"{customer_vat!r} is not a customer VAT number: write IT and 11 digits"
         )
+    config = load_config(settings)
     names = {
-        s.name: s.description or s.name
+        s.name: config.provider_name(s.name, s.description)
         for s in load_registry(settings.registry_path).sources.values()
     }
     con, judged = source.connect(settings, as_of)
@@ -137,7 +138,6 @@ def build_statement(settings: Settings, customer_vat: str, as_of: date | None = 
             StatementLine(ex_id, ex_type, order_line, invoice_line, money(amount), money(credited))
         )
     statement = Statement(vat, name_row[0] if name_row else None, judged, list(groups.values()))
-    config = load_config(settings)
     directory = settings.statements_dir / vat
     directory.mkdir(parents=True, exist_ok=True)
     statement.html_path = directory / f"{judged.isoformat()}.html"

@@ -142,7 +142,12 @@ def test_a_rerun_of_the_digests_sends_nothing_again(followup_nights, tmp_path):
 
     copy = followup_nights.copy_case_store("rerun")
     nowhere = Settings.from_env(
-        {**copy.env, "BACKOFFICE_SMTP_PORT": "1", "BACKOFFICE_SMTP_ATTEMPTS": "1"}
+        {
+            **copy.env,
+            "BACKOFFICE_DATA_DIR": str(tmp_path),  # the fixture's digest files stay as mailed
+            "BACKOFFICE_SMTP_PORT": "1",
+            "BACKOFFICE_SMTP_ATTEMPTS": "1",
+        }
     )
     report = deliver(nowhere, NIGHT_2)
     assert report["sent"] == [] and report["failed"] == [] and report["repeat"]
