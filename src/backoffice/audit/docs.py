@@ -160,7 +160,7 @@ def generate_dbt_docs(settings: Settings, as_of: date) -> Path:
     """`dbt docs generate --static` on the build; the page lands in `<data>/docs/dbt/`."""
     from backoffice.dbt_runner import run_dbt, target_dir
 
-    run_dbt(settings, "docs", "generate", "--static", as_of=as_of)
+    run_dbt(settings, "docs", "generate", "--static", "--no-compile", as_of=as_of)
     target = target_dir(settings)
     out = dbt_docs_dir(settings)
     out.mkdir(parents=True, exist_ok=True)

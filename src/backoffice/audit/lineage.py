@@ -63,22 +63,26 @@ def airflow_environment(settings: Settings) -> dict[str, str]:
     }
 
 
-def _run_results(target: Path) -> dict[str, Any] | None:
+def run_results(target: Path, as_of: date) -> dict[str, Any] | None:
     """The night's dbt results, merged: `run_results.json` and any per-invocation copies.
 
     The night builds in layers (one dbt invocation each), and dbt rewrites run_results.json
-    every time; copies kept under `run_results/` (one per invocation) are merged by node, the
-    latest result of a node winning.
+    every time; copies kept under `run_results/<as-of>/` (one per invocation) are merged by
+    node, the latest result of a node winning. `invocation_ids` lists every invocation read.
     """
-    archive = target / "run_results"
+    archive = target / "run_results" / as_of.isoformat()
     files = sorted(archive.glob("*.json")) if archive.is_dir() else []
     files = [*files, target / "run_results.json"]
     merged: dict[str, Any] | None = None
     by_node: dict[str, dict[str, Any]] = {}
+    invocations: list[str] = []
     for path in files:
         if not path.is_file():
             continue
         payload = json.loads(path.read_text(encoding="utf-8"))
+        invocation = payload.get("metadata", {}).get("invocation_id")
+        if invocation and invocation not in invocations:
+            invocations.append(invocation)
         if merged is None or payload["metadata"].get("generated_at", "") >= merged["metadata"].get(
             "generated_at", ""
         ):
@@ -90,6 +94,7 @@ def _run_results(target: Path) -> dict[str, Any] | None:
     merged = dict(merged)
     merged["args"] = {**merged.get("args", {}), "which": "build"}
     merged["results"] = list(by_node.values())
+    merged["invocation_ids"] = invocations
     return merged
 
 
@@ -118,7 +123,7 @@ def emit_dbt_events(settings: Settings, as_of: date) -> Path:
     from backoffice.dbt_runner import WAREHOUSE_ENV, target_dir
 
     target = target_dir(settings)
-    results = _run_results(target)
+    results = run_results(target, as_of)
     if results is None or not (target / "manifest.json").is_file():
         raise FileNotFoundError(f"no dbt artifacts of the night in {target}")
     work = target.parent / "lineage_artifacts"

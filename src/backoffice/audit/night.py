@@ -56,7 +56,7 @@ create table if not exists audit.control_log (
     git_commit varchar,                   -- null outside a git checkout
     dbt_project_sha256 varchar not null,
     config_sha256 varchar not null,
-    dbt_invocation_id varchar,
+    dbt_invocation_id varchar,            -- the night's dbt invocations, comma-separated
     dbt_tests_passed bigint,
     dbt_tests_failed bigint,
     dbt_tests_warned bigint,
@@ -212,7 +212,7 @@ def record_night(settings: Settings, as_of: date, run_id: str) -> dict[str, Any]
     """
     execution_id = str(uuid.uuid4())
     recorded_at = datetime.now(UTC)
-    run_results = _run_results(settings)  # before docs generate, which rewrites the target
+    run_results = _run_results(settings, as_of)  # before docs generate rewrites the target
     code = versions.code_version(settings)
     with duckdb.connect(str(settings.build_warehouse)) as con:
         con.execute(LOG_DDL)
@@ -381,18 +381,17 @@ def _started_at(con: duckdb.DuckDBPyConnection, as_of: date) -> datetime | None:
     return row[0] if row else None
 
 
-def _run_results(settings: Settings) -> dict[str, Any]:
-    """dbt's invocation id and test counts from the night's run_results.json, if any."""
+def _run_results(settings: Settings, as_of: date) -> dict[str, Any]:
+    """dbt's invocation ids and test counts of the night (every layer's, when archived)."""
+    from backoffice.audit.lineage import run_results
     from backoffice.dbt_runner import target_dir
 
-    path = target_dir(settings) / "run_results.json"
-    if not path.is_file():
+    payload = run_results(target_dir(settings), as_of)
+    if payload is None:
         return {}
-    payload = json.loads(path.read_text(encoding="utf-8"))
     tests = [r for r in payload.get("results", []) if r.get("unique_id", "").startswith("test.")]
     return {
-        "invocation_id": payload.get("metadata", {}).get("invocation_id"),
-        "generated_at": payload.get("metadata", {}).get("generated_at"),
+        "invocation_id": ",".join(payload["invocation_ids"]) or None,
         "tests_passed": sum(r.get("status") == "pass" for r in tests),
         "tests_failed": sum(r.get("status") in ("fail", "error") for r in tests),
         "tests_warned": sum(r.get("status") == "warn" for r in tests),

@@ -172,6 +172,13 @@ def _context_anchors(con: duckdb.DuckDBPyConnection, exception: dict[str, Any]):
                 [exception["provider"], exception["invoice_number"]] * 2,
             ).fetchall()
         ]
+        # Expected VAT is at the CRM's rate of each line: the CRM lines of the invoice's lines.
+        for (order_line_id,) in con.execute(
+            "select distinct order_line_id from raw.invoice_lines "
+            "where provider = ? and invoice_number = ? and order_line_id is not null",
+            [exception["provider"], exception["invoice_number"]],
+        ).fetchall():
+            anchors += _crm_anchor(con, order_line_id)
     elif exception["order_line_id"]:
         # Billing: the line's activation and termination and the invoice lines that bill it.
         anchors += [
