@@ -136,11 +136,11 @@ def base(request: Request) -> str:
     return request.scope.get("root_path", "").rstrip("/")
 
 
-def render(request: Request, name: str, **context: Any):
+def render(request: Request, template: str, **context: Any):
     context.setdefault("who", getattr(request.state, "viewer", None))
     context["base"] = base(request)
     context["request"] = request
-    return templates.TemplateResponse(request, name, context)
+    return templates.TemplateResponse(request, template, context)
 
 
 def money(text: str | None, name: str) -> Decimal | None:

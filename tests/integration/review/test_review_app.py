@@ -169,3 +169,117 @@ def test_a_write_from_another_site_is_refused(clerk, review_settings):
         headers={"origin": "http://evil.example"},
     )
     assert forged.status_code == 403
+
+
+def test_exports_hold_the_filtered_queue_typed_and_formula_safe(clerk, review_settings):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    # A customer name that a spreadsheet would run as a formula, as a provider could send it.
+    with _db(review_settings) as con:
+        target, vat = con.execute(
+            "select exception_id, customer_vat from cases where owner = 'provider_billing' "
+            "and customer_vat is not null order by exception_id limit 1"
+        ).fetchone()
+        con.execute(
+            "update cases set customer_name = ? where customer_vat = ?", ['=1+2 "Acme"', vat]
+        )
+        expected = {
+            r[0]: Decimal(r[1]) / 100
+            for r in con.execute(
+                "select exception_id, amount_eur from cases where owner = 'provider_billing'"
+            )
+        }
+    query = {"owner": "provider_billing", "sort": "amount_eur", "dir": "asc"}
+
+    as_csv = clerk.get("/export.csv", params=query)
+    assert as_csv.status_code == 200
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert {r["exception_id"]: Decimal(r["amount_eur"]) for r in rows} == expected
+    assert [Decimal(r["amount_eur"]) for r in rows] == sorted(expected.values())
+    named = next(r for r in rows if r["exception_id"] == target)
+    assert named["customer_name"] == '\'=1+2 "Acme"'
+
+    as_xlsx = clerk.get("/export.xlsx", params=query)
+    assert as_xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    header = [c.value for c in sheet[1]]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    data = [dict(zip(header, (c for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert len(data) == len(expected)
+    for row in data:
+        assert row["amount_eur"].data_type == "n"
+        assert (
+            Decimal(str(row["amount_eur"].value)).quantize(Decimal("0.01"))
+            == expected[row["exception_id"].value]
+        )
+        assert row["detected_on"].is_date
+    cell = next(r["customer_name"] for r in data if r["exception_id"].value == target)
+    assert cell.data_type == "s"
+    assert cell.value == '=1+2 "Acme"'
+
+
+def test_customer_page_shows_what_the_customer_is_owed_net_of_credits(clerk, review_settings):
+    with _db(review_settings) as con:
+        vat, owed = con.execute(
+            "select customer_vat, sum(amount_eur - credited_eur) from cases "
+            "where exception_status = 'open' and amount_eur > 0 and customer_vat is not null "
+            "group by customer_vat order by 2 desc limit 1"
+        ).fetchone()
+        open_ids = {
+            r[0]
+            for r in con.execute(
+                "select exception_id from cases where customer_vat = ? "
+                "and exception_status = 'open'",
+                [vat],
+            )
+        }
+    page = clerk.get(f"/customers/{vat}")
+    assert page.status_code == 200
+    shown = re.search(r'id="owed-net"><strong>([\d,.]+) EUR', page.text).group(1)
+    assert Decimal(shown.replace(",", "")) == Decimal(owed) / 100
+    assert set(re.findall(r'data-href="/exceptions/([^"]+)"', page.text)) == open_ids
+
+
+def test_rows_not_loaded_are_listed_with_file_row_reason_and_record(clerk, review_settings):
+    import duckdb
+
+    from backoffice import publish
+
+    with duckdb.connect(str(publish.current_publication(review_settings)), read_only=True) as con:
+        quarantined = con.execute(
+            "select source_file, source_row, reason from marts.quarantined_rows"
+        ).fetchall()
+        unmapped = con.execute(
+            "select provider_state, source_file from marts.unmapped_provider_states"
+        ).fetchall()
+    page = clerk.get("/ingest")
+    assert page.status_code == 200
+    assert f"Quarantined rows ({len(quarantined)})" in page.text
+    assert f"Unknown provider states ({len(unmapped)})" in page.text
+    from markupsafe import escape
+
+    for source_file, source_row, reason in quarantined[:20]:
+        assert f"<td>{escape(source_file)}</td><td>{escape(source_row)}</td>" in page.text
+        assert escape(reason) in page.text
+    for state, _source_file in unmapped[:20]:
+        assert f"<strong>{escape(state)}</strong>" in page.text
+
+
+def test_workload_counts_open_and_overdue_cases_per_assignee(clerk, review_settings):
+    from backoffice.review.web import today_in_rome
+
+    today = today_in_rome().isoformat()
+    with _db(review_settings) as con:
+        open_all, overdue_all = con.execute(
+            "select sum(status != 'closed'), sum(status != 'closed' and due_date < ?) from cases",
+            [today],
+        ).fetchone()
+    page = clerk.get("/workload")
+    assert page.status_code == 200
+    assert re.search(r'id="open-all">(\d+)<', page.text).group(1) == str(open_all)
+    assert f'<td class="num">{overdue_all}</td>' in page.text or overdue_all == 0
