@@ -66,6 +66,15 @@ create table if not exists audit.control_log (
     check_warnings varchar not null,      -- JSON list of the failed non-blocking checks
     recorded_at timestamptz not null
 );
+create table if not exists audit.night_warnings (
+    execution_id varchar not null,
+    run_id varchar not null,
+    as_of date not null,
+    kind varchar not null,                -- silent_feed | unusual_volume | new_provider_state
+    subject varchar not null,             -- the feed (source/feed) or provider:state
+    detail varchar not null,              -- one sentence for a person
+    recorded_at timestamptz not null
+);
 create table if not exists audit.completeness (
     execution_id varchar not null,
     run_id varchar not null,
@@ -268,14 +277,22 @@ def record_night(settings: Settings, as_of: date, run_id: str) -> dict[str, Any]
             f"insert into audit.control_log values ({', '.join(['?'] * 26)})",
             rows,
         )
-        con.executemany(
-            f"insert into audit.completeness values ({', '.join(['?'] * 17)})",
-            [
-                (execution_id, run_id, as_of, *row, row[-1] == 0, recorded_at)
-                for row in completeness
-            ],
-        )
+        if completeness:
+            con.executemany(
+                f"insert into audit.completeness values ({', '.join(['?'] * 17)})",
+                [
+                    (execution_id, run_id, as_of, *row, row[-1] == 0, recorded_at)
+                    for row in completeness
+                ],
+            )
+        warnings = _warnings(con, settings, as_of)
+        if warnings:  # DuckDB refuses an empty executemany
+            con.executemany(
+                "insert into audit.night_warnings values (?, ?, ?, ?, ?, ?, ?)",
+                [(execution_id, run_id, as_of, *w, recorded_at) for w in warnings],
+            )
         con.execute("commit")
+    _write_warnings(settings, as_of, warnings)
     unreconciled = [f"{row[0]}/{row[1]}" for row in completeness if row[-1] != 0]
     extras = _night_artifacts(settings, as_of)
     return {
@@ -283,9 +300,100 @@ def record_night(settings: Settings, as_of: date, run_id: str) -> dict[str, Any]
         "controls": len(rows),
         "feeds": len(completeness),
         "unreconciled_feeds": unreconciled,
+        "warnings": [detail for _, _, detail in warnings],
         "dbt_invocation_id": run_results.get("invocation_id"),
         **extras,
     }
+
+
+VOLUME_FACTOR = 3  # rows read more than 3x, or less than a third of, the usual: a warning
+VOLUME_HISTORY = 7  # the usual: the median of the feed's last 7 nights that read rows
+
+
+def _warnings(
+    con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
+) -> list[tuple[str, str, str]]:
+    """What must be seen but must not stop a night (docs/auditors.md): (kind, subject, detail).
+
+    A feed that sent nothing, a feed whose volume is far from its usual, a provider state the
+    registry does not map. Recorded in audit.night_warnings and the run's folder; never raised.
+    """
+    from backoffice.registry import load_registry
+
+    warnings: list[tuple[str, str, str]] = []
+    landed = {
+        (source, feed)
+        for source, feed in con.execute(
+            "select distinct source, feed from raw.landed_files where load_id like ?",
+            [f"{as_of.isoformat()}/%"],
+        ).fetchall()
+    }
+    for source, feed in load_registry(settings.registry_path).feeds():
+        if (source, feed) not in landed:
+            warnings.append(
+                ("silent_feed", f"{source}/{feed}", f"{source}/{feed} sent no file for {as_of}")
+            )
+    volumes = con.execute(
+        """
+        with nights as (
+            select as_of, source, feed, rows_read,
+                   row_number() over (partition by as_of, source, feed
+                                      order by recorded_at desc) as latest
+            from audit.completeness
+            where as_of < ? and rows_read > 0
+        ),
+        usual as (
+            select source, feed, median(rows_read) as usual_rows, count(*) as nights
+            from (
+                select *, row_number() over (partition by source, feed order by as_of desc) as n
+                from nights where latest = 1
+            ) where n <= ?
+            group by source, feed
+        ),
+        tonight as (
+            select source, feed, sum(rows_read) as rows_read
+            from raw.landed_files where load_id like ? group by source, feed
+        )
+        select tonight.source, tonight.feed, tonight.rows_read, usual.usual_rows
+        from tonight inner join usual using (source, feed)
+        where usual.nights >= 3
+          and (tonight.rows_read > ? * usual.usual_rows or tonight.rows_read * ? < usual.usual_rows)
+        """,
+        [as_of, VOLUME_HISTORY, f"{as_of.isoformat()}/%", VOLUME_FACTOR, VOLUME_FACTOR],
+    ).fetchall()
+    for source, feed, rows_read, usual_rows in volumes:
+        warnings.append(
+            (
+                "unusual_volume",
+                f"{source}/{feed}",
+                f"{source}/{feed} read {rows_read} rows for {as_of}, usually {usual_rows:g}",
+            )
+        )
+    states = con.execute(
+        """
+        select provider, provider_state, count(*) from marts.unmapped_provider_states
+        where delivery_date = ? group by all order by all
+        """,
+        [as_of],
+    ).fetchall()
+    for provider, state, count in states:
+        warnings.append(
+            (
+                "new_provider_state",
+                f"{provider}:{state}",
+                f"{provider} sent state '{state}' ({count} changes), which config/providers.yml "
+                "does not map: kept, reported, not part of the timeline",
+            )
+        )
+    return warnings
+
+
+def _write_warnings(settings: Settings, as_of: date, warnings: list[tuple[str, str, str]]) -> None:
+    """The night's warnings beside its other records (`runs/<as-of>/warnings.json`)."""
+    folder = settings.runs_dir / as_of.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = [{"kind": k, "subject": s, "detail": d} for k, s, d in warnings]
+    (folder / "warnings.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
 
 def _control_rows(con: duckdb.DuckDBPyConnection, as_of: date) -> list[tuple]:
