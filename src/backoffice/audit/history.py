@@ -109,3 +109,31 @@ def published_exceptions(con: duckdb.DuckDBPyConnection, as_of: date) -> duckdb.
         )
     table = con.sql(PUBLISHED_EXCEPTIONS_SQL.replace("$as_of", f"date '{as_of.isoformat()}'"))
     return table.select(", ".join(EXCEPTION_COLUMNS))
+
+
+CRM_LINES_SQL = """
+select * exclude (version)
+from (
+    select
+        *,
+        row_number() over (
+            partition by order_line_id
+            order by updated_at desc, _delivery_date desc, _source_file desc,
+                     try_cast(_source_row as integer) desc nulls last
+        ) as version
+    from raw.crm_signed_orders
+    where _delivery_date <= $as_of
+)
+where version = 1
+"""
+
+
+def crm_lines_as_of(con: duckdb.DuckDBPyConnection, as_of: date) -> duckdb.DuckDBPyRelation:
+    """The CRM lines as the night of `as_of` saw them: each line's current version then.
+
+    The raw table keeps every landed version of every CRM line (a change arrives as a new
+    row, never an update), so the CRM's history needs no copy: the version current on a night
+    is the latest `updated_at` among the rows delivered by that night, as dbt's
+    `int_crm_order_lines__current` picks it.
+    """
+    return con.sql(CRM_LINES_SQL.replace("$as_of", f"date '{as_of.isoformat()}'"))
