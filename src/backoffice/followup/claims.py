@@ -259,7 +259,9 @@ def make_claim_pack(settings: Settings, provider: str, as_of: date | None, actor
         statuses_by_case = _current_state(con, provider)
     finally:
         con.close()
-    close_credited_claims(settings, judged, _statuses=statuses_by_case)
+    if source.publication_path(settings, None) == source.publication_path(settings, as_of):
+        # Only the latest night closes claims: an older one must not undo what it knew.
+        close_credited_claims(settings, judged, _statuses=statuses_by_case)
     if not lines:
         raise BackofficeError(
             f"nothing to claim from {provider} as of {judged}: no open over-billing exception "

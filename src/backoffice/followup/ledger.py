@@ -140,12 +140,13 @@ def _sqlite_triggers() -> list[str]:
 
 
 def _pg_triggers() -> list[str]:
+    # No percent sign in these statements: the driver would read it as a placeholder.
     return [
         """create or replace function followup_refuse_change() returns trigger
            language plpgsql as $$
            begin
-             raise exception '% is append-only: rows are never changed or deleted (%)',
-               tg_table_name, tg_op;
+             raise exception using message = tg_table_name
+               || ' is append-only: rows are never changed or deleted (' || tg_op || ')';
            end $$""",
         *(
             f"""create or replace trigger {table}_append_only before update or delete or truncate

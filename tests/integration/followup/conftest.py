@@ -16,6 +16,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from support.postgres import postgres_server  # noqa: F401  (a fixture, for test_followup_parts)
 
 NIGHT_1, NIGHT_2 = date(2026, 3, 2), date(2026, 3, 9)
 

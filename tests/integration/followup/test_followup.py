@@ -379,3 +379,19 @@ def test_a_failed_delivery_is_retried_reported_and_never_raises(followup_nights,
     )
     result = send_digests(broken, NIGHT_2)
     assert "error" in result and "claims_error" in result
+
+
+def test_the_commands(followup_nights, monkeypatch, capsys):
+    from backoffice.cli import main
+
+    for name, value in followup_nights.settings.env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["claims", "--provider", "alfa", "--status"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed and any(line.endswith("\tcredited") for line in listed)
+    assert main(["claims", "--provider", "nowhere", "--as", "marco"]) == 1
+    assert "unknown provider 'nowhere'" in capsys.readouterr().err
+    assert main(["statement", "--customer", "IT123"]) == 1
+    assert "IT and 11 digits" in capsys.readouterr().err
+    assert main(["claims", "--provider", "alfa", "--as-of", "2026-01-01", "--status"]) == 1
+    assert "no publication as of 2026-01-01" in capsys.readouterr().err

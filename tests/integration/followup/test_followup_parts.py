@@ -110,3 +110,50 @@ def test_followup_tables_refuse_changes(tmp_path):
                 at=ledger.now(),
             )
         )
+
+
+def test_followup_tables_on_postgres_refuse_changes_and_escalate(postgres_server, tmp_path):
+    """The same tables and triggers on PostgreSQL (BACKOFFICE_CASES_URL), beside the store."""
+    from backoffice.cases.store import CaseStore
+    from backoffice.followup import ledger
+    from backoffice.followup.escalation import escalate
+
+    url = postgres_server.create_database("followup_parts")
+    settings = Settings.from_env(
+        {"BACKOFFICE_DATA_DIR": str(tmp_path), "BACKOFFICE_CASES_URL": url}
+    )
+    CaseStore.open(settings).close()
+    assert escalate(settings, date(2026, 3, 10)) == []  # no case: nothing to step up
+    engine = ledger.engine(settings)
+    with engine.begin() as conn:
+        conn.execute(
+            sqlalchemy.insert(ledger.escalations).values(
+                exception_id="EX-1",
+                level=1,
+                to_person="lucia",
+                on_date=date(2026, 3, 10),
+                due_date=date(2026, 3, 4),
+                severity="high",
+                days_past_due=6,
+                at=ledger.now(),
+            )
+        )
+    for statement in ("update followup_escalations set level = 2", "truncate followup_escalations"):
+        with (
+            pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only"),
+            engine.begin() as conn,
+        ):
+            conn.exec_driver_sql(statement)
+    with pytest.raises(sqlalchemy.exc.IntegrityError), engine.begin() as conn:  # twice a day
+        conn.execute(
+            sqlalchemy.insert(ledger.escalations).values(
+                exception_id="EX-1",
+                level=2,
+                to_person="roberto",
+                on_date=date(2026, 3, 10),
+                due_date=date(2026, 3, 4),
+                severity="high",
+                days_past_due=6,
+                at=ledger.now(),
+            )
+        )
