@@ -7,10 +7,17 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from audit_support import AuditNights, three_nights
 
 from backoffice.audit import docs, lineage
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def nights(published_nights, tmp_path_factory) -> AuditNights:
+    return three_nights(published_nights, tmp_path_factory)
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -23,12 +30,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def test_dbt_events_complete_per_model_with_column_lineage_to_raw(audit_nights) -> None:
+def test_dbt_events_complete_per_model_with_column_lineage_to_raw(nights) -> None:
     from backoffice.dbt_runner import target_dir
 
-    night = audit_nights.dates[-1]
-    events = list(lineage.read_events(lineage.dbt_events_file(audit_nights.settings, night)))
-    ran = lineage.run_results(target_dir(audit_nights.settings), night)
+    night = nights.dates[-1]
+    events = list(lineage.read_events(lineage.dbt_events_file(nights.settings, night)))
+    ran = lineage.run_results(target_dir(nights.settings), night)
     models = {r["unique_id"] for r in ran["results"] if r["unique_id"].startswith("model.")}
     assert "model.backoffice.exceptions" in models
     completed = {
@@ -43,17 +50,17 @@ def test_dbt_events_complete_per_model_with_column_lineage_to_raw(audit_nights) 
     assert ("warehouse.raw.provider_orders", "unit_price") in sources
 
 
-def test_airflow_lineage_settings_write_events_to_the_data_dir(audit_nights) -> None:
+def test_airflow_lineage_settings_write_events_to_the_data_dir(nights) -> None:
     from openlineage.client.event_v2 import Job, Run, RunEvent, RunState
     from openlineage.client.transport.file import FileConfig, FileTransport
     from openlineage.client.uuid import generate_new_uuid
 
-    env = lineage.airflow_environment(audit_nights.settings)
+    env = lineage.airflow_environment(nights.settings)
     assert env["AIRFLOW__OPENLINEAGE__DISABLED"] == "False"
     config = json.loads(env["AIRFLOW__OPENLINEAGE__TRANSPORT"])
-    path = lineage.airflow_events_file(audit_nights.settings)
+    path = lineage.airflow_events_file(nights.settings)
     assert config["type"] == "file" and config["log_file_path"] == str(path)
-    assert path.is_relative_to(audit_nights.settings.data_dir)
+    assert path.is_relative_to(nights.settings.data_dir)
     before = len(list(lineage.read_events(path)))
     transport = FileTransport(FileConfig.from_dict(config))  # what the provider builds from it
     event = RunEvent(
@@ -68,13 +75,13 @@ def test_airflow_lineage_settings_write_events_to_the_data_dir(audit_nights) -> 
     assert len(written) == before + 1 and written[-1]["eventType"] == "COMPLETE"
 
 
-def test_dbt_docs_describe_the_audit_models(audit_nights) -> None:
-    page = docs.dbt_docs_dir(audit_nights.settings) / "index.html"
+def test_dbt_docs_describe_the_audit_models(nights) -> None:
+    page = docs.dbt_docs_dir(nights.settings) / "index.html"
     assert page.is_file()
     text = page.read_text(encoding="utf-8")
     assert "The exceptions' history as changes, not copies" in text
     manifest = json.loads(
-        (docs.dbt_docs_dir(audit_nights.settings) / "manifest.json").read_text(encoding="utf-8")
+        (docs.dbt_docs_dir(nights.settings) / "manifest.json").read_text(encoding="utf-8")
     )
     mine = [
         n
@@ -86,14 +93,14 @@ def test_dbt_docs_describe_the_audit_models(audit_nights) -> None:
     assert docs.undocumented({"nodes": {n["unique_id"]: n for n in mine}}) == []
 
 
-def test_data_docs_list_every_night_and_render_offline(audit_nights) -> None:
+def test_data_docs_list_every_night_and_render_offline(nights) -> None:
     from playwright.sync_api import sync_playwright
 
-    index = docs.data_docs_dir(audit_nights.settings) / "index.html"
+    index = docs.data_docs_dir(nights.settings) / "index.html"
     html = index.read_text(encoding="utf-8")
     assert docs.OFFLINE_MARK in html
     assert not re.search(r"<(script|link)\b[^>]*(src|href)=\"https?://", html)
-    for night in audit_nights.dates:
+    for night in nights.dates:
         assert f"in_process__{night}" in html  # every night's validations, not the latest only
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -7,34 +7,38 @@ import io
 
 import duckdb
 import pytest
-from audit_support import read_table, run_cli
+from audit_support import AuditNights, read_table, run_cli, three_nights
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def nights(published_nights, tmp_path_factory) -> AuditNights:
+    return three_nights(published_nights, tmp_path_factory)
+
 
 CONTROLS = 14  # the exception types of RULES.md, one control each
 
 
-def test_control_log_holds_every_night_and_never_rewrites_one(audit_nights) -> None:
-    first, second, third = audit_nights.dates
-    log = read_table(audit_nights.settings, "select * from audit.control_log order by all")
+def test_control_log_holds_every_night_and_never_rewrites_one(nights) -> None:
+    first, second, third = nights.dates
+    log = read_table(nights.settings, "select * from audit.control_log order by all")
     nights = {row[2] for row in log}
     assert nights == {first, second, third}
     for night in (first, second, third):
         assert len({row[3] for row in log if row[2] == night}) == CONTROLS
     # the first two nights' rows are exactly what the second night published
-    assert [row for row in log if row[2] in (first, second)] == audit_nights.log_before
-    completeness = read_table(
-        audit_nights.settings, "select * from audit.completeness order by all"
-    )
+    assert [row for row in log if row[2] in (first, second)] == nights.log_before
+    completeness = read_table(nights.settings, "select * from audit.completeness order by all")
     assert [row for row in completeness if row[2] in (first, second)] == (
-        audit_nights.completeness_before
+        nights.completeness_before
     )
 
 
-def test_control_log_figures_match_the_published_marts(audit_nights) -> None:
-    third = audit_nights.dates[-1]
+def test_control_log_figures_match_the_published_marts(nights) -> None:
+    third = nights.dates[-1]
     rows = read_table(
-        audit_nights.settings,
+        nights.settings,
         f"""
         select log.control, log.exceptions_found, log.population_rows, log.git_commit,
                log.dbt_project_sha256, log.dbt_invocation_id, log.checks_evaluated,
@@ -53,14 +57,14 @@ def test_control_log_figures_match_the_published_marts(audit_nights) -> None:
             assert population == td01
 
 
-def test_completeness_accounts_for_every_row_of_every_feed(audit_nights) -> None:
+def test_completeness_accounts_for_every_row_of_every_feed(nights) -> None:
     rows = read_table(
-        audit_nights.settings,
+        nights.settings,
         "select as_of, source, feed, files_landed, rows_read, rows_loaded, rows_quarantined, "
         "rows_in_raw, rows_in_staging, rows_unaccounted, is_reconciled "
         "from audit.completeness",
     )
-    first = audit_nights.dates[0]
+    first = nights.dates[0]
     assert {(r[1], r[2]) for r in rows if r[0] == first} >= {
         ("crm", "signed_orders"),
         ("alfa", "invoices"),
@@ -75,16 +79,16 @@ def test_completeness_accounts_for_every_row_of_every_feed(audit_nights) -> None
 
 
 def test_exceptions_as_of_the_first_night_after_its_publication_is_deleted(
-    audit_nights, audit_env, monkeypatch, capsys
+    nights, monkeypatch, capsys
 ) -> None:
-    first = audit_nights.dates[0]
-    original = audit_nights.original_publications[first]  # the shared copy, read-only
+    first = nights.dates[0]
+    original = nights.original_publications[first]  # the shared copy, read-only
     with duckdb.connect(str(original), read_only=True) as con:
         cursor = con.execute("select * from marts.exceptions order by exception_id")
         columns = [d[0] for d in cursor.description]
         expected = cursor.fetchall()
     assert expected, "the first night published no exception: the test would prove nothing"
-    published = audit_nights.settings.published_dir
+    published = nights.settings.published_dir
     deleted = list(published.glob(f"warehouse_{first.isoformat()}_*.duckdb"))
     assert deleted
     for path in deleted:
@@ -93,7 +97,7 @@ def test_exceptions_as_of_the_first_night_after_its_publication_is_deleted(
     from backoffice.published import csv_value
 
     code, out, err = run_cli(
-        monkeypatch, capsys, audit_env, "exceptions", "--as-of", first.isoformat()
+        monkeypatch, capsys, nights, "exceptions", "--as-of", first.isoformat()
     )
     assert code == 0, err
     got = list(csv.reader(io.StringIO(out)))
@@ -101,10 +105,10 @@ def test_exceptions_as_of_the_first_night_after_its_publication_is_deleted(
     assert sorted(got[1:]) == sorted([[csv_value(v) for v in row] for row in expected])
 
 
-def test_history_stores_changes_not_copies(audit_nights) -> None:
-    second, third = audit_nights.dates[1:]
+def test_history_stores_changes_not_copies(nights) -> None:
+    second, third = nights.dates[1:]
     (history_rows, found_on_third, changed_on_third) = read_table(
-        audit_nights.settings,
+        nights.settings,
         f"""
         select
             (select count(*) from marts.exception_history),
@@ -113,12 +117,12 @@ def test_history_stores_changes_not_copies(audit_nights) -> None:
         """,
     )[0]
     nights_found = read_table(
-        audit_nights.settings, "select sum(exceptions_found) from marts.judged_nights"
+        nights.settings, "select sum(exceptions_found) from marts.judged_nights"
     )[0][0]
     assert changed_on_third < found_on_third  # unchanged exceptions add no row
     assert history_rows < nights_found
     kinds = read_table(
-        audit_nights.settings,
+        nights.settings,
         f"select distinct change_kind from marts.exception_history where as_of > date '{second}'",
     )
     assert {k for (k,) in kinds} <= {"appeared", "changed", "disappeared"}

@@ -8,7 +8,7 @@ import io
 import zipfile
 
 import pytest
-from audit_support import read_table, run_cli
+from audit_support import AuditNights, read_table, run_cli, three_nights
 
 from backoffice.audit.pack import MANIFEST, verify_directory
 from backoffice.audit.sql import RefusedStatementError, run_readonly
@@ -16,15 +16,18 @@ from backoffice.audit.sql import RefusedStatementError, run_readonly
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture(scope="module")
+def nights(published_nights, tmp_path_factory) -> AuditNights:
+    return three_nights(published_nights, tmp_path_factory)
+
+
 def test_evidence_pack_verifies_and_names_a_tampered_file(
-    audit_nights, audit_env, monkeypatch, capsys, tmp_path
+    nights, monkeypatch, capsys, tmp_path
 ) -> None:
-    first, _, last = audit_nights.dates
+    first, _, last = nights.dates
     pack = tmp_path / "evidence.zip"
-    code, out, err = run_cli(
-        monkeypatch, capsys, audit_env, "audit-pack", "--from", str(first), "--to", str(last),
-        "--out", str(pack),
-    )  # fmt: skip
+    period = ["--from", str(first), "--to", str(last)]
+    code, out, err = run_cli(monkeypatch, capsys, nights, "audit-pack", *period, "--out", str(pack))
     assert code == 0, err
     assert out.strip() == str(pack)
 
@@ -41,21 +44,21 @@ def test_evidence_pack_verifies_and_names_a_tampered_file(
         "case_history.csv",
         "code_versions.csv",
         "README.txt",
-    } | {f"exceptions/{night}.csv" for night in audit_nights.dates} == names
+    } | {f"exceptions/{night}.csv" for night in nights.dates} == names
     for line in (unpacked / MANIFEST).read_text().splitlines():  # what `sha256sum -c` checks
         digest, name = line.split("  ", 1)
         assert hashlib.sha256((unpacked / name).read_bytes()).hexdigest() == digest
     assert verify_directory(unpacked).ok
 
     log = list(csv.DictReader(io.StringIO((unpacked / "control_log.csv").read_text())))
-    assert {row["as_of"] for row in log} == {str(d) for d in audit_nights.dates}
+    assert {row["as_of"] for row in log} == {str(d) for d in nights.dates}
     published = read_table(
-        audit_nights.settings, f"select count(*) from marts.exceptions where as_of = '{last}'"
+        nights.settings, f"select count(*) from marts.exceptions where as_of = '{last}'"
     )[0][0]
     night = list(csv.reader(io.StringIO((unpacked / f"exceptions/{last}.csv").read_text())))
     assert len(night) - 1 == published
 
-    code, out, _ = run_cli(monkeypatch, capsys, audit_env, "audit-pack", "verify", str(pack))
+    code, out, _ = run_cli(monkeypatch, capsys, nights, "audit-pack", "verify", str(pack))
     assert code == 0 and "intact" in out
 
     # tamper: one amount changed inside the archive
@@ -66,7 +69,7 @@ def test_evidence_pack_verifies_and_names_a_tampered_file(
             if item.filename == f"exceptions/{last}.csv":
                 data = data.replace(b",open,", b",resolved,", 1)
             target.writestr(item, data)
-    code, out, _ = run_cli(monkeypatch, capsys, audit_env, "audit-pack", "verify", str(tampered))
+    code, out, _ = run_cli(monkeypatch, capsys, nights, "audit-pack", "verify", str(tampered))
     assert code == 2
     assert f"exceptions/{last}.csv: altered" in out and "ALTERED" in out
 
@@ -78,8 +81,8 @@ def test_evidence_pack_verifies_and_names_a_tampered_file(
                         "extra.csv: not in the manifest"]  # fmt: skip
 
 
-def test_readonly_sql_answers_queries_and_refuses_writes(audit_nights) -> None:
-    settings = audit_nights.settings
+def test_readonly_sql_answers_queries_and_refuses_writes(nights) -> None:
+    settings = nights.settings
     result = run_readonly(
         settings,
         "select exception_type, count(*) as n from marts.exceptions group by 1 order by 1",

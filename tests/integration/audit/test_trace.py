@@ -14,10 +14,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from audit_support import read_table, run_cli
+from audit_support import AuditNights, read_table, run_cli, three_nights
 from lxml import etree
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def nights(published_nights, tmp_path_factory) -> AuditNights:
+    return three_nights(published_nights, tmp_path_factory)
+
 
 ROME = ZoneInfo("Europe/Rome")
 ACTIVE = {"ATTIVO", "completed"}
@@ -186,17 +192,17 @@ def recompute(exception: dict, records: list[dict]) -> None:
             assert Decimal(proof["unit_price"]) != Decimal(crm["unit_price"])
 
 
-def test_trace_of_every_exception_type(audit_nights, audit_env, monkeypatch, capsys) -> None:
+def test_trace_of_every_exception_type(nights, monkeypatch, capsys) -> None:
     picks = read_table(
-        audit_nights.settings,
+        nights.settings,
         "select exception_type, min(exception_id) from marts.exceptions "
         "where status != 'resolved' group by 1 order by 1",
     )
     assert len(picks) >= 12, f"the sample covers too few exception types: {picks}"
-    landing = audit_nights.settings.landing_dir
+    landing = nights.settings.landing_dir
     for exception_type, exception_id in picks:
         code, out, err = run_cli(
-            monkeypatch, capsys, audit_env, "trace", exception_id, "--format", "json"
+            monkeypatch, capsys, nights, "trace", exception_id, "--format", "json"
         )
         assert code == 0, err
         traced = json.loads(out)
@@ -219,20 +225,18 @@ def test_trace_of_every_exception_type(audit_nights, audit_env, monkeypatch, cap
         assert {c["control"] for c in traced["checks"]} == {exception_type}
 
 
-def test_trace_of_an_order_line_and_an_invoice_line_in_text(
-    audit_nights, audit_env, monkeypatch, capsys
-) -> None:
+def test_trace_of_an_order_line_and_an_invoice_line_in_text(nights, monkeypatch, capsys) -> None:
     (order_line_id, provider, invoice, line) = read_table(
-        audit_nights.settings,
+        nights.settings,
         "select order_line_id, provider, invoice_number, invoice_line from marts.exceptions "
         "where exception_type = 'PRICE_MISMATCH' order by exception_id limit 1",
     )[0]
-    code, out, _ = run_cli(monkeypatch, capsys, audit_env, "trace", order_line_id)
+    code, out, _ = run_cli(monkeypatch, capsys, nights, "trace", order_line_id)
     assert code == 0
     assert out.startswith(f"order line {order_line_id}")
     assert "CRM line (current version)" in out and "PRICE_MISMATCH" in out
-    code, out, _ = run_cli(monkeypatch, capsys, audit_env, "trace", f"{provider}:{invoice}:{line}")
+    code, out, _ = run_cli(monkeypatch, capsys, nights, "trace", f"{provider}:{invoice}:{line}")
     assert code == 0
     assert out.startswith(f"invoice line {provider}:{invoice}:{line}")
-    code, _, err = run_cli(monkeypatch, capsys, audit_env, "trace", "NOT-AN-ID")
+    code, _, err = run_cli(monkeypatch, capsys, nights, "trace", "NOT-AN-ID")
     assert code == 1 and "NOT-AN-ID" in err
