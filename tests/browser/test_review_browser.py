@@ -10,7 +10,6 @@ direct POST, and an anonymous one. Screenshots are saved as artefacts (and the q
 copied to docs/images/ for the README).
 """
 
-# ruff: noqa: F811 (pytest fixtures imported from review_support, then requested by name)
 from __future__ import annotations
 
 import os
@@ -28,7 +27,7 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "review"))
-from review_support import (  # noqa: E402
+from review_support import (
     AUDITOR,
     CLERK,
     PASSWORDS,
@@ -197,9 +196,7 @@ def test_a_back_office_day_then_an_auditor_who_cannot_write(server, browser, tmp
             ).fetchall() == [(CLERK, note)]
 
         page.get_by_role("combobox", name="Status", exact=True).select_option("closed")
-        page.get_by_role("combobox", name="Root cause").select_option(
-            "billing_system_error"
-        )
+        page.get_by_role("combobox", name="Root cause").select_option("billing_system_error")
         page.get_by_role("button", name="Save status").click()
         expect(page.locator("#case-status")).to_have_text("closed")
         with _cases(settings) as con:
@@ -230,9 +227,7 @@ def test_a_back_office_day_then_an_auditor_who_cannot_write(server, browser, tmp
         sheet = load_workbook(workbook).active
         header = [c.value for c in sheet[1]]
         assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
-        exported = {
-            r[header.index("exception_id")].value: r for r in sheet.iter_rows(min_row=2)
-        }
+        exported = {r[header.index("exception_id")].value: r for r in sheet.iter_rows(min_row=2)}
         assert set(exported) == expected_ids
         closed = exported[case_id]
         assert closed[header.index("case_status")].value == "closed"
