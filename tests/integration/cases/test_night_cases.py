@@ -2,26 +2,85 @@
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 import pytest
 
+from backoffice.cases.night import sync_cases
 from backoffice.cases.store import CaseFilter, CaseStore
+from backoffice.settings import Settings
 
 pytestmark = pytest.mark.integration
 
 
-def test_every_published_exception_is_a_case_closed_when_settled(published_nights):
-    settings = published_nights.settings
-    publication = published_nights.publications[published_nights.dates[-1]]
-    with duckdb.connect(str(publication), read_only=True) as con:
+def _published(path) -> dict[str, str]:
+    with duckdb.connect(str(path), read_only=True) as con:
         query = "select exception_id, status from marts.exceptions"
-        published = dict(con.execute(query).fetchall())
-    with CaseStore.open(settings) as store:
+        return dict(con.execute(query).fetchall())
+
+
+def test_the_nightly_run_made_every_published_exception_a_case(published_nights):
+    publication = published_nights.publications[published_nights.dates[-1]]
+    published = _published(publication)
+    with CaseStore.open(published_nights.settings) as store:
         cases = {c.exception_id: c for c in store.iter_cases(CaseFilter())}
-    assert cases.keys() == published.keys()
-    assert published, "the sample must publish exceptions"
+    assert published and cases.keys() == published.keys()
     for exception_id, status in published.items():
         case = cases[exception_id]
         assert case.exception_status == status
         assert (case.status == "closed") == (status != "open"), exception_id
-    print({s: sum(1 for v in published.values() if v == s) for s in set(published.values())})
+
+
+def test_two_nights_open_close_and_reopen_cases_but_keep_not_an_error(published_nights, tmp_path):
+    """Night 1 opens cases; people close two; night 2 closes the settled, reopens one."""
+    first, second = published_nights.dates
+    settings = Settings.from_env({"BACKOFFICE_DATA_DIR": str(tmp_path / "data")})
+    settings.published_dir.mkdir(parents=True)
+    for as_of in (first, second):
+        shutil.copy(published_nights.publications[as_of], settings.published_dir)
+
+    def publish_night(as_of):
+        name = published_nights.publications[as_of].name
+        (settings.published_dir / "CURRENT").write_text(name + "\n")
+        return _published(settings.published_dir / name)
+
+    night_1 = publish_night(first)
+    assert sync_cases(settings, first)["opened"] == len(night_1)
+    night_2 = _published(published_nights.publications[second])
+    still_open = sorted(i for i, s in night_1.items() if s == "open" and night_2.get(i) == "open")
+    settled = sorted(i for i, s in night_1.items() if s == "open" and night_2.get(i) != "open")
+    assert len(still_open) >= 2 and settled, "the sample must keep and settle exceptions"
+    with CaseStore.open(settings) as store:
+        store.update([still_open[0]], actor="anna", status="closed", root_cause="not_an_error")
+        store.update([still_open[1]], actor="anna", status="closed", root_cause="entry_error")
+
+    publish_night(second)
+    result = sync_cases(settings, second)
+    assert result["opened"] == len(night_2.keys() - night_1.keys())
+    assert result["closed"] == len(settled)
+    assert result["reopened"] == 1
+    with CaseStore.open(settings) as store:
+        assert store.get(still_open[0]).status == "closed"  # people said: not an error
+        reopened = store.get(still_open[1])
+        assert reopened.status == "in_progress"
+        status_rows = [h for h in store.history(still_open[1]) if h.field == "status"]
+        assert [(h.actor, h.new_value) for h in status_rows[-2:]] == [
+            ("anna", "closed"),
+            ("system", "in_progress"),
+        ]
+        assert "still finds" in status_rows[-1].reason
+        for exception_id in settled:
+            case = store.get(exception_id)
+            assert (case.status, case.closed_by) == ("closed", "system")
+            reason = [h for h in store.history(exception_id) if h.field == "status"][-1].reason
+            assert f"night of {second}" in reason
+        for exception_id in night_2.keys() - night_1.keys():
+            assert store.get(exception_id).status in ("new", "closed")
+        again = sync_cases(settings, second)
+        assert (again["opened"], again["closed"], again["reopened"], again["refreshed"]) == (
+            0,
+            0,
+            0,
+            0,
+        )
