@@ -84,7 +84,7 @@ CASE_COLUMNS = (
     "closed_by",
 )
 CASE_TABLE = (
-    ("exception_id", 16),
+    ("exception_id", 19),
     ("case_status", 16),
     ("assignee", 10),
     ("due_date", 10),
@@ -96,7 +96,7 @@ CASE_TABLE = (
     ("age_business_days", 3),
 )
 EXCEPTION_TABLE = (
-    ("exception_id", 16),
+    ("exception_id", 19),
     ("exception_type", 25),
     ("status", 8),
     ("provider", 8),
@@ -298,8 +298,7 @@ def _night_relation(con: Any, as_of: date) -> str:
             "list the latest night without --as-of"
         ) from None
     relation = published_exceptions(con, as_of)
-    relation.create_view("night_exceptions", replace=True)
-    return "night_exceptions"
+    return f"({relation.sql_query()}) as night_exceptions"  # the publication is read-only
 
 
 def _fetch(cursor: Any) -> Iterator[tuple]:
