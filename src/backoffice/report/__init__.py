@@ -44,7 +44,13 @@ def write_report(settings: Settings, con: duckdb.DuckDBPyConnection, as_of: date
     path = report_path(settings, as_of)
     run_dir = settings.runs_dir / as_of.isoformat()
     data = collect(con, as_of, run_dir)
-    links = Links(path.parent, settings.gx_dir / "data_docs" / "index.html", run_dir)
+    glossary = settings.project_dir / "docs" / "glossary.md"
+    links = Links(
+        path.parent,
+        settings.gx_dir / "data_docs" / "index.html",
+        run_dir,
+        glossary if glossary.is_file() else None,
+    )
     _write_atomically(path, render(data, links))
     _write_atomically(latest_path(settings), _pointer_page(as_of))
     return path

@@ -126,6 +126,19 @@ class Kpis:
 
 
 @dataclass(frozen=True)
+class NotLoaded:
+    """Rows the nights could not use, listed (file, row, reason, raw record), newest first."""
+
+    quarantined: list[dict[str, Any]]
+    quarantined_total: int
+    unmapped: list[dict[str, Any]]
+    unmapped_total: int
+
+
+NOT_LOADED_LIMIT = 200
+
+
+@dataclass(frozen=True)
 class ReportData:
     header: Header
     new_exceptions: list[NewException]
@@ -133,6 +146,7 @@ class ReportData:
     by_type: list[TypeRow]
     balances: Balances | Missing
     kpis: Kpis | Missing
+    not_loaded: NotLoaded | None = None
 
 
 # The columns of marts.provider_kpis_monthly the page shows (its YAML documents each one).
@@ -170,7 +184,59 @@ def collect(con: duckdb.DuckDBPyConnection, as_of: date, run_dir: Path | None = 
         by_type=_by_type(con, as_of),
         balances=_balances(con, names),
         kpis=_kpis(con),
+        not_loaded=_not_loaded(con),
     )
+
+
+def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _not_loaded(con) -> NotLoaded:
+    """The quarantined rows and unknown provider states themselves, not only their counts."""
+    quarantined, q_total, unmapped, u_total = [], 0, [], 0
+    if table_columns(con, "marts", "quarantined_rows"):
+        q_total = con.execute("select count(*) from marts.quarantined_rows").fetchone()[0]
+        quarantined = _dicts(
+            con.execute(
+                "select source_file, source_row, reason, raw_record from marts.quarantined_rows "
+                "order by delivery_date desc, source_file, source_row limit ?",
+                [NOT_LOADED_LIMIT],
+            )
+        )
+    if table_columns(con, "marts", "unmapped_provider_states"):
+        u_total = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
+        unmapped = _dicts(
+            con.execute(
+                "select provider, provider_state, order_line_id, source_file, source_row, reason "
+                "from marts.unmapped_provider_states "
+                "order by state_at desc, source_file, source_row limit ?",
+                [NOT_LOADED_LIMIT],
+            )
+        )
+        for row in unmapped:
+            row["raw_record"] = _raw_record(con, row["source_file"], row["source_row"])
+    return NotLoaded(quarantined, int(q_total), unmapped, int(u_total))
+
+
+def _raw_record(con, source_file: str, source_row: str) -> str:
+    """The landed row behind a record, as `column=value` pairs (lineage columns left out)."""
+    tables = con.execute(
+        "select table_name from information_schema.columns "
+        "where table_schema = 'raw' and column_name = '_source_file' order by table_name"
+    ).fetchall()
+    for (table,) in tables:
+        found = _dicts(
+            con.execute(
+                f'select * exclude (_file_sha256, _load_id) from raw."{table}" '
+                "where _source_file = ? and _source_row = ? limit 1",
+                [source_file, str(source_row)],
+            )
+        )
+        if found:
+            return ", ".join(f"{k}={v}" for k, v in found[0].items() if v is not None)
+    return ""
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:

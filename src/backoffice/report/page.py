@@ -29,6 +29,7 @@ from backoffice.report.data import (
     ReportData,
     money,
 )
+from backoffice.review import words
 
 VOID = {"meta", "link", "br", "hr", "img", "col", "input", "wbr"}
 SEVERITY_COLORS = {"high": "#b42318", "medium": "#dc6803", "low": "#9aa5b1"}
@@ -40,12 +41,19 @@ CSV_COMMAND = "backoffice exceptions --format csv"
 class Links:
     """Where the page points, relative to the folder it is written in."""
 
-    def __init__(self, report_dir: Path, data_docs: Path, run_dir: Path) -> None:
+    def __init__(
+        self, report_dir: Path, data_docs: Path, run_dir: Path, glossary: Path | None = None
+    ) -> None:
         self.data_docs = _relative(data_docs, report_dir)
         self.data_docs_exists = data_docs.is_file()
         self.summary = _relative(run_dir / "summary.txt", report_dir)
         self.checks = _relative(run_dir / "checks.json", report_dir)
         self.checks_exists = (run_dir / "checks.json").is_file()
+        self.glossary = _relative(glossary, report_dir) if glossary else GLOSSARY_URL
+
+
+GLOSSARY_URL = "/backoffice/glossary"
+APP_URL = "/backoffice/"
 
 
 def _relative(target: Path, start: Path) -> str:
@@ -82,6 +90,11 @@ def _flatten(items: Iterable[Any]) -> Iterable[Any]:
 def eur(value: Decimal | None) -> str:
     """Money to the cent with thousands separators; a dash when there is none."""
     return DASH if value is None else f"{money(value):,.2f}"
+
+
+def size(value: Decimal | None) -> Decimal | None:
+    """A figure's size: its label, not a minus sign, says which way the money goes."""
+    return None if value is None else abs(value)
 
 
 def num_cell(text: str, *, cls: str = "num", negative: bool = False) -> etree._Element:
@@ -144,7 +157,9 @@ def render(data: ReportData, links: Links) -> str:
                 h("a", {"href": "#by-type"}, "By type and severity"),
                 h("a", {"href": "#owed"}, "What customers are owed"),
                 h("a", {"href": "#kpis"}, "Provider KPIs"),
+                h("a", {"href": "#not-loaded"}, "Rows not loaded"),
                 h("a", {"href": "#where"}, "Where to look"),
+                h("a", {"href": links.glossary, "id": "glossary-link"}, "Glossary"),
             ),
             h(
                 "main",
@@ -154,14 +169,16 @@ def render(data: ReportData, links: Links) -> str:
                 _type_section(data),
                 _owed_section(data),
                 _kpi_section(data),
+                _not_loaded_section(data),
                 _where_section(data, links),
             ),
             h(
                 "footer",
                 None,
                 f"Figures read from the published warehouse {hd.publication or DASH} "
-                "(read-only). Amounts in EUR, net of VAT: positive, the customer was charged "
-                "more than agreed and is owed it; negative, less was billed than agreed. "
+                "(read-only). Amounts in EUR, net of VAT, shown without a sign and labelled by "
+                "what they mean: 'owed to the customer' when the customer was charged more than "
+                "agreed, 'under-billed by the provider' when less was billed than agreed. "
                 "Dates are ISO 8601; ages in business days (Italian calendar).",
             ),
         ),
@@ -225,7 +242,12 @@ def _tiles(data: ReportData) -> etree._Element:
             "open, net of credits",
             alert=hd.owed_eur > 0,
         ),
-        _tile("tile-under", "Under-billed by providers (EUR)", eur(hd.under_billed_eur), "open"),
+        _tile(
+            "tile-under",
+            "Under-billed by providers (EUR)",
+            eur(size(hd.under_billed_eur)),
+            "open; no customer is owed this",
+        ),
     )
 
 
@@ -268,7 +290,8 @@ def _new_section(data: ReportData) -> etree._Element:
                 h(
                     "td",
                     {"class": "num amount neg" if x.amount_eur < 0 else "num amount"},
-                    eur(x.amount_eur),
+                    eur(size(x.amount_eur)),
+                    sub(words.amount_meaning(x.amount_eur, x.exception_type)),
                     sub(credited),
                 ),
                 h("td", {"class": "evidence"}, x.evidence),
@@ -454,7 +477,7 @@ def _owed_section(data: ReportData) -> etree._Element:
             h("td", {"class": "customer"}, c.customer_name or c.customer_vat, sub(c.customer_vat)),
             h("td", {"class": "providers"}, c.providers or DASH),
             eur_cell(c.owed_eur, "num owed"),
-            eur_cell(c.under_billed_eur, "num under-billed"),
+            num_cell(eur(size(c.under_billed_eur)), cls="num under-billed"),
             num_cell(DASH if c.open_exceptions is None else str(c.open_exceptions)),
         )
         for i, c in enumerate(balances.customers, start=1)
@@ -501,7 +524,7 @@ def _owed_lead(b: Balances) -> etree._Element:
         " EUR in all (open exceptions, net of credits)",
         [
             ", and providers under-billed ",
-            h("strong", {"id": "balances-under"}, eur(b.under_billed_eur)),
+            h("strong", {"id": "balances-under"}, eur(size(b.under_billed_eur))),
             " EUR",
         ]
         if b.under_billed_eur is not None
@@ -697,8 +720,103 @@ def _where_section(data: ReportData, links: Links) -> etree._Element:
                 "Every exception, as CSV: ",
                 h("code", {"id": "csv-command"}, CSV_COMMAND),
             ),
+            h(
+                "li",
+                None,
+                "Work the cases in the review app: ",
+                h("code", None, "backoffice ui"),
+                ", then ",
+                h("a", {"href": APP_URL, "id": "app-link"}, "the back-office queue"),
+                " in Airflow (http://localhost:8080/backoffice/ on one machine).",
+            ),
+            h(
+                "li",
+                None,
+                "What each exception type means, who owns it and the sign of amounts: ",
+                h("a", {"href": links.glossary}, "the glossary"),
+                ".",
+            ),
         ),
     )
+
+
+def _not_loaded_section(data: ReportData) -> etree._Element:
+    """Every quarantined row and unknown provider state, listed (not only counted)."""
+    section = h("section", {"id": "not-loaded"}, h("h2", None, "Rows not loaded"))
+    nl = data.not_loaded
+    if nl is None:
+        return section
+    section.append(
+        h(
+            "p",
+            None,
+            f"{nl.quarantined_total} landed rows were quarantined (not loaded) and "
+            f"{nl.unmapped_total} provider state changes carry a state the registry does not "
+            "map. Each is listed with its file, row, reason and the record as it landed; fix "
+            "the file at the provider, or map the state in config/providers.yml.",
+        )
+    )
+    shown = (
+        f" (the newest {len(nl.quarantined)} shown)"
+        if nl.quarantined_total > len(nl.quarantined)
+        else ""
+    )
+    section.append(h("h3", None, f"Quarantined rows: {nl.quarantined_total}{shown}"))
+    if nl.quarantined:
+        section.append(
+            h(
+                "div",
+                {"class": "scroll"},
+                table(
+                    "quarantined",
+                    [("File", False), ("Row", False), ("Reason", False), ("Raw record", False)],
+                    [
+                        h(
+                            "tr",
+                            None,
+                            h("td", {"class": "file"}, r["source_file"]),
+                            h("td", {"class": "row"}, str(r["source_row"])),
+                            h("td", {"class": "reason"}, r["reason"]),
+                            h("td", {"class": "raw"}, (r["raw_record"] or "")[:500]),
+                        )
+                        for r in nl.quarantined
+                    ],
+                ),
+            )
+        )
+    section.append(h("h3", None, f"Unknown provider states: {nl.unmapped_total}"))
+    if nl.unmapped:
+        section.append(
+            h(
+                "div",
+                {"class": "scroll"},
+                table(
+                    "unmapped",
+                    [
+                        ("Provider", False),
+                        ("State", False),
+                        ("File", False),
+                        ("Row", False),
+                        ("Reason", False),
+                        ("Raw record", False),
+                    ],
+                    [
+                        h(
+                            "tr",
+                            None,
+                            h("td", {"class": "provider"}, r["provider"]),
+                            h("td", {"class": "state"}, r["provider_state"]),
+                            h("td", {"class": "file"}, r["source_file"]),
+                            h("td", {"class": "row"}, str(r["source_row"])),
+                            h("td", {"class": "reason"}, r["reason"] or ""),
+                            h("td", {"class": "raw"}, r["raw_record"][:500]),
+                        )
+                        for r in nl.unmapped
+                    ],
+                ),
+            )
+        )
+    return section
 
 
 # --- serialization -----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from backoffice.review import words
-from backoffice.review.web import FilterDep, sort_of, today_in_rome
+from backoffice.review.web import FilterDep, open_store, sort_of, today_in_rome
 
 router = APIRouter()
 
@@ -83,13 +83,11 @@ def _values(row: Any, today) -> list[Any]:
 
 
 def _rows(request: Request, flt, sort: str, descending: bool):
-    """Every case of the filter, from a store opened for the export and closed after it."""
-    from backoffice.cases.store import CaseStore
-
+    """Every case of the filter, page by page by key (never all in memory)."""
     today = today_in_rome()
-    with CaseStore.open(request.app.state.settings) as store:
-        for row in store.iter_cases(flt, sort=sort, descending=descending):
-            yield _values(row, today)
+    store = open_store(request)
+    for row in store.iter_cases(flt, sort=sort, descending=descending):
+        yield _values(row, today)
 
 
 def _name(extension: str) -> str:

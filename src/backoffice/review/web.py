@@ -6,7 +6,7 @@ exports and its bulk actions always mean the same set of cases.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +64,7 @@ MULTI = {
     "exception_status": "exception_status",
 }
 PAGE_SIZE = 50
+_STORE_LOCK = threading.Lock()
 
 
 def today_in_rome() -> date:
@@ -79,15 +80,17 @@ def settings_of(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(settings_of)]
 
 
-def open_store(request: Request) -> Iterator[Any]:
-    """The case store, opened for one request and closed after it."""
+def open_store(request: Request) -> Any:
+    """The case store, opened once per app (its engines pool connections; SQLite readers
+    never wait for a writer): opening it per request would re-read the configuration and
+    re-check the schema each time."""
     from backoffice.cases.store import CaseStore
 
-    store = CaseStore.open(request.app.state.settings)
-    try:
-        yield store
-    finally:
-        store.close()
+    state = request.app.state
+    with _STORE_LOCK:
+        if getattr(state, "store", None) is None:
+            state.store = CaseStore.open(state.settings)
+    return state.store
 
 
 StoreDep = Annotated[Any, Depends(open_store)]
