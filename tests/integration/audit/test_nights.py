@@ -23,8 +23,7 @@ CONTROLS = 14  # the exception types of RULES.md, one control each
 def test_control_log_holds_every_night_and_never_rewrites_one(nights) -> None:
     first, second, third = nights.dates
     log = read_table(nights.settings, "select * from audit.control_log order by all")
-    nights = {row[2] for row in log}
-    assert nights == {first, second, third}
+    assert {row[2] for row in log} == {first, second, third}
     for night in (first, second, third):
         assert len({row[3] for row in log if row[2] == night}) == CONTROLS
     # the first two nights' rows are exactly what the second night published
