@@ -125,7 +125,7 @@ class CaseFilter:
     today: date | None = None
     exception_ids: tuple[str, ...] = ()
 
-    def clauses(self) -> list[Any]:
+    def clauses(self, dialect: str = "sqlite") -> list[Any]:
         where: list[Any] = []
         for name, column in (
             ("status", cases.c.status),
@@ -148,11 +148,15 @@ class CaseFilter:
         if self.customer_vat:
             where.append(cases.c.customer_vat == self.customer_vat)
         if self.text:
-            pattern = f"%{self.text.lower()}%"
+            escaped = self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
             where.append(
                 or_(
                     *(
-                        func.lower(func.coalesce(column, "")).like(pattern)
+                        # SQLite's LIKE ignores ASCII case already; Postgres needs ILIKE.
+                        column.ilike(pattern, escape="\\")
+                        if dialect == "postgresql"
+                        else column.like(pattern, escape="\\")
                         for column in (
                             cases.c.exception_id,
                             cases.c.order_id,
@@ -249,7 +253,7 @@ class CasePage:
     rows: list[CaseRow]
     total_count: int
     total_amount_eur: Decimal
-    total_owed_eur: Decimal
+    total_owed_eur: Decimal  # customer_balances' owed_eur: open, positive, net of credits
     next_cursor: str | None
 
 
@@ -439,7 +443,7 @@ class CaseStore:
         if limit < 1:
             raise CaseError("limit must be at least 1")
         key, _ = SORT_KEYS[sort]
-        where = filter.clauses()
+        where = filter.clauses(self.dialect)
         page_where = list(where)
         if after:
             value, last_id = _decode_cursor(after, sort)
@@ -451,9 +455,15 @@ class CaseStore:
                 page_where.append(or_(key > bound, and_(key == bound, ident > last_id)))
         ident = cases.c.exception_id
         order = (key.desc(), ident.desc()) if descending else (key, ident)
-        page_query = select(cases).where(*page_where).order_by(*order).limit(limit + 1)
+        # Keys first, rows after: the sort carries only (key, id), not every column.
+        page_query = (
+            select(cases.c.exception_id).where(*page_where).order_by(*order).limit(limit + 1)
+        )
         owed = case(
-            (and_(cases.c.exception_status == "open", cases.c.amount_eur > 0), cases.c.amount_eur),
+            (
+                and_(cases.c.exception_status == "open", cases.c.amount_eur > 0),
+                cases.c.amount_eur - cases.c.credited_eur,
+            ),
             else_=0,
         )
         totals_query = select(
@@ -462,7 +472,12 @@ class CaseStore:
             type_coerce(func.coalesce(func.sum(owed), 0), Money),
         ).where(*where)
         with self._reader.begin() as conn:
-            rows = [_case(r) for r in conn.execute(page_query)]
+            ids = list(conn.execute(page_query).scalars())
+            found = {
+                r.exception_id: _case(r)
+                for r in conn.execute(select(cases).where(cases.c.exception_id.in_(ids)))
+            }
+            rows = [found[i] for i in ids]
             count, amount, owed_total = conn.execute(totals_query).one()
         next_cursor = None
         if len(rows) > limit:
@@ -674,7 +689,8 @@ class CaseStore:
         today = now.astimezone(ROME).date()
         columns = [cases.c[c] for c in CASE_COLUMNS]
         with self._writer.begin() as conn:
-            query = select(*columns).where(*filter.clauses()).order_by(cases.c.exception_id)
+            where = filter.clauses(conn.dialect.name)
+            query = select(*columns).where(*where).order_by(cases.c.exception_id)
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update()
             current = [_case(r) for r in conn.execute(query)]

@@ -220,3 +220,11 @@ def test_bulk_and_workload(store):
     assert load["marco"].at_stake_eur == Decimal("60.00")
     assert store.workload(date(2026, 3, 5))[0].overdue_cases == 0
     assert store.query(CaseFilter(overdue=True, today=date(2026, 3, 10))).total_count == 9
+
+
+def test_text_search_ignores_case_and_treats_wildcards_as_text(store):
+    _sync(store, NIGHT_1, [exception_row(i) for i in range(14)])
+    assert store.query(CaseFilter(text="CLIENTE 3")).total_count == 2  # 3 and 10
+    assert store.query(CaseFilter(text="so-2026-000012")).total_count == 1
+    assert store.query(CaseFilter(text="%")).total_count == 0
+    assert store.query(CaseFilter(text="_")).total_count == 0
