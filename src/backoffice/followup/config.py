@@ -34,6 +34,7 @@ class FollowupConfig:
     company: str
     reply_to: str
     provider_names: dict[str, str]
+    max_items_per_section: int = 300
 
     def provider_name(self, provider: str, description: str = "") -> str:
         """How letters name a provider: `claims.provider_names`, else the registry's
@@ -82,6 +83,9 @@ def load(settings: Settings) -> FollowupConfig:
             raise fail(f"owners.{owner}", "must be an address or a list of addresses")
         owners[str(owner)] = tuple(addresses)
     claims = raw.get("claims") or {}
+    limit = (raw.get("digest") or {}).get("max_items_per_section", 300)
+    if not isinstance(limit, int) or limit < 1:
+        raise fail("digest.max_items_per_section", "must be a whole number of at least 1")
     return FollowupConfig(
         manager=str(manager),
         rules=rules,
@@ -90,4 +94,5 @@ def load(settings: Settings) -> FollowupConfig:
         company=str(claims.get("company") or ""),
         reply_to=str(claims.get("reply_to") or ""),
         provider_names={str(k): str(v) for k, v in (claims.get("provider_names") or {}).items()},
+        max_items_per_section=limit,
     )

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy import and_, func, or_, select
 
@@ -58,7 +59,7 @@ class Item:
             parts.append(self.note)
         return "; ".join(parts)
 
-    @property
+    @cached_property
     def outstanding_eur(self) -> Decimal:
         """What the case puts at stake: its amount net of credits (signed, as the summary)."""
         return money(self.case.amount_eur - self.case.credited_eur)
@@ -71,9 +72,23 @@ class Digest:
     addresses: tuple[str, ...]
     as_of: date
     items: list[Item] = field(default_factory=list)
+    limit: int = 300  # items listed per section; the rest wait for the next digests
+    queue_link: str = ""  # the review app's queue, filtered on this recipient's cases
 
     def section(self, reason: str) -> list[Item]:
         return [i for i in self.items if i.reason == reason]
+
+    def shown(self, reason: str) -> list[Item]:
+        """The items listed (the first `limit` by severity and amount)."""
+        return self.section(reason)[: self.limit]
+
+    def hidden(self, reason: str) -> int:
+        return max(0, len(self.section(reason)) - self.limit)
+
+    @property
+    def listed(self) -> list[Item]:
+        """Every item the message lists: what is recorded as delivered."""
+        return [i for r in SECTIONS for i in self.shown(r)]
 
     def total(self, reason: str) -> Decimal:
         return money(sum((i.outstanding_eur for i in self.section(reason)), Decimal(0)))
@@ -207,7 +222,18 @@ def compose(
             person = staff.person(name)
             addresses = (person.email,) if person and person.email else ()
             title = f"Cases for {name}"
-        digests.append(Digest(recipient, title, tuple(addresses), as_of, items))
+        query = f"owner={name}" if kind == "owner" else f"assignee={name}"
+        digests.append(
+            Digest(
+                recipient,
+                title,
+                tuple(addresses),
+                as_of,
+                items,
+                limit=config.max_items_per_section,
+                queue_link=f"{review_url}/?{query}",
+            )
+        )
     return digests, watermark
 
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from backoffice.cases import people
 from backoffice.cases.store import CaseFilter, CaseRow, CaseStore
@@ -152,27 +151,38 @@ def _lead_of(case: CaseRow, staff: people.CaseConfig, config: FollowupConfig) ->
 
 
 def _record(engine, steps: list[Step]) -> list[Step]:
-    """Insert the steps; one another process took meanwhile (same day or level) is dropped."""
-    taken = []
-    for step in steps:
-        try:
-            with engine.begin() as conn:
-                conn.execute(
-                    insert(ledger.escalations).values(
-                        exception_id=step.exception_id,
-                        level=step.level,
-                        to_person=step.to_person,
-                        on_date=step.on_date,
-                        due_date=step.due_date,
-                        severity=step.severity,
-                        days_past_due=step.days_past_due,
-                        at=ledger.now(),
-                    )
+    """Insert the steps in one statement; a step another process took meanwhile (the same
+    case that day, or the same level) is skipped by the database, and not returned."""
+    if not steps:
+        return []
+    stamp = ledger.now()
+    e = ledger.escalations
+    with engine.begin() as conn:
+        conn.execute(
+            ledger.insert_ignoring_duplicates(conn, e),
+            [
+                {
+                    "exception_id": s.exception_id,
+                    "level": s.level,
+                    "to_person": s.to_person,
+                    "on_date": s.on_date,
+                    "due_date": s.due_date,
+                    "severity": s.severity,
+                    "days_past_due": s.days_past_due,
+                    "at": stamp,
+                }
+                for s in steps
+            ],
+        )
+        mine = {
+            (r.exception_id, r.level)
+            for r in conn.execute(
+                select(e.c.exception_id, e.c.level).where(
+                    e.c.on_date == steps[0].on_date, e.c.at == stamp
                 )
-            taken.append(step)
-        except IntegrityError:
-            continue
-    return taken
+            )
+        }
+    return [s for s in steps if (s.exception_id, s.level) in mine]
 
 
 def escalated_on(settings: Settings, day: date) -> list[Step]:

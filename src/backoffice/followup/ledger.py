@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    event,
     text,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -162,12 +163,31 @@ def _engine(url: str) -> Engine:
         from pathlib import Path
 
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 60})
+        event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     with engine.begin() as conn:
         create_schema(conn)
     return engine
+
+
+def _sqlite_pragmas(dbapi_con, _record) -> None:
+    """As the case store's own connections: WAL, wait for a writer, no fsync per commit."""
+    cursor = dbapi_con.cursor()
+    cursor.execute("pragma busy_timeout = 60000")
+    cursor.execute("pragma journal_mode = wal")
+    cursor.execute("pragma synchronous = normal")
+    cursor.close()
+
+
+def insert_ignoring_duplicates(conn: Connection, table: Table):
+    """INSERT that skips rows a unique key already holds (another process was first)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing()
 
 
 def engine(settings: Settings) -> Engine:

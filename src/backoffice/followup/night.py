@@ -114,7 +114,7 @@ def deliver(settings: Settings, as_of: date, *, sleep=None) -> dict[str, Any]:
 
 
 def _fresh(engine, message) -> list:
-    """The items of the digest not yet delivered (a rerun of the night finds none)."""
+    """The items the digest lists not yet delivered (a rerun of the night finds none)."""
     from sqlalchemy import select
 
     from backoffice.followup import ledger
@@ -127,7 +127,7 @@ def _fresh(engine, message) -> list:
                 select(d.c.exception_id, d.c.reason).where(d.c.recipient == message.recipient)
             )
         }
-    return [i for i in message.items if (i.case.exception_id, i.key) not in done]
+    return [i for i in message.listed if (i.case.exception_id, i.key) not in done]
 
 
 def _record_delivered(engine, message, items) -> None:

@@ -157,3 +157,55 @@ def test_followup_tables_on_postgres_refuse_changes_and_escalate(postgres_server
                 at=ledger.now(),
             )
         )
+
+
+def test_a_long_digest_lists_the_first_cases_and_keeps_the_rest_for_the_next(tmp_path):
+    """With max_items_per_section 2: five new cases are listed 2, 2, 1 over three nights,
+    totals always over all of them, and nothing is listed twice."""
+    import re
+
+    from backoffice.cases.store import CaseStore
+    from backoffice.cases.sync import sync_exceptions
+    from backoffice.followup.night import deliver
+    from backoffice.settings import PROJECT_DIR
+
+    project = tmp_path / "project"
+    (project / "config").mkdir(parents=True)
+    (project / "dbt_project").symlink_to(PROJECT_DIR / "dbt_project")
+    cases_yml = (PROJECT_DIR / "config" / "cases.yml").read_text(encoding="utf-8")
+    (project / "config" / "cases.yml").write_text(cases_yml, encoding="utf-8")
+    followup_yml = (PROJECT_DIR / "config" / "followup.yml").read_text(encoding="utf-8")
+    (project / "config" / "followup.yml").write_text(
+        followup_yml.replace("max_items_per_section: 300", "max_items_per_section: 2"),
+        encoding="utf-8",
+    )
+    settings = Settings.from_env(
+        {"BACKOFFICE_PROJECT_DIR": str(project), "BACKOFFICE_DATA_DIR": str(tmp_path / "data")}
+    )
+    night = date(2026, 3, 2)
+    amounts = [100, 250, 50, 75, 10]  # euro; medium and low severities: not due for a week
+    rows = [
+        (
+            f"EX-{i:016x}", "PRICE_MISMATCH", "open", "alfa", "IT01234567890", "Cliente",
+            f"SO-{i}", f"SO-{i}-01", f"FA-{i}", 1, None, night, night, 0, amount * 100, 0,
+            "medium" if amount >= 50 else "low", "provider_billing", "billed more", "f", str(i),
+        )
+        for i, amount in enumerate(amounts)
+    ]  # fmt: skip
+    with CaseStore.open(settings) as store:
+        sync_exceptions(store, night, [rows])
+    listed = []
+    for day in (night, date(2026, 3, 3), date(2026, 3, 4)):
+        report = deliver(settings, day)
+        assert report["written"] == ["owner:provider_billing"]
+        text = (settings.digests_dir / day.isoformat() / "owner-provider_billing.txt").read_text()
+        shown = re.findall(r"^- (EX-[0-9a-f]+) ", text, flags=re.M)
+        listed.append(shown)
+        remaining = len(amounts) - sum(len(s) for s in listed)
+        assert f"New ({remaining + len(shown)}, EUR " in text
+        if remaining:
+            assert f"... and {remaining} more, listed in the next digests" in text
+    assert [len(s) for s in listed] == [2, 2, 1]
+    assert listed[0] == [f"EX-{1:016x}", f"EX-{0:016x}"]  # medium first, the larger first
+    assert len({c for s in listed for c in s}) == 5
+    assert deliver(settings, date(2026, 3, 5))["written"] == []  # nothing left: nothing sent
