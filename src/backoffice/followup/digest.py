@@ -126,8 +126,9 @@ def compose(
     today: date,
     steps: list[Step],
 ) -> tuple[list[Digest], int]:
-    """Every recipient's digest for the night of `as_of` (read on `today`), and the
-    case-history watermark it read up to. Empty digests are included (callers skip them)."""
+    """Every recipient's digest for the night of `as_of` (read on `today`), the case-history
+    row it read from and the one it read up to. Empty digests are included (callers skip
+    them)."""
     open_cases = list(store.iter_cases(CaseFilter(status=OPEN_STATUSES), sort="due_date"))
     since = _previous_watermark(engine, as_of)
     moves, watermark = _status_moves(store, since)
@@ -234,14 +235,18 @@ def compose(
                 queue_link=f"{review_url}/?{query}",
             )
         )
-    return digests, watermark
+    return digests, since, watermark
 
 
 def _previous_watermark(engine, as_of: date) -> int:
+    """Where the last digests before `as_of` stopped reading the case history."""
     runs = ledger.digest_runs
     with engine.connect() as conn:
         value = conn.execute(
-            select(func.max(runs.c.history_watermark)).where(runs.c.as_of < as_of)
+            select(runs.c.history_watermark)
+            .where(runs.c.as_of < as_of)
+            .order_by(runs.c.run_id.desc())
+            .limit(1)
         ).scalar()
     return int(value or 0)
 

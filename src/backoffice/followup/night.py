@@ -53,7 +53,7 @@ def deliver(settings: Settings, as_of: date, *, sleep=None) -> dict[str, Any]:
     config = load_config(settings)
     engine = ledger.engine(settings)
     with CaseStore.open(settings) as store:
-        digests, watermark = digest.compose(
+        digests, since, watermark = digest.compose(
             store, engine, config, settings.review_url, as_of, today, steps
         )
     directory = settings.digests_dir / as_of.isoformat()
@@ -100,10 +100,15 @@ def deliver(settings: Settings, as_of: date, *, sleep=None) -> dict[str, Any]:
                 "error": error,
             }
         )
+    # Closings and reopenings a digest could not tell (mail failed, or beyond its length)
+    # are read again next night: the history watermark only moves when all were told.
+    untold = report["failed"] or any(
+        m.hidden("closed") or m.hidden("reopened") for m in digests if m.items
+    )
     with engine.begin() as conn:
         conn.execute(
             insert(ledger.digest_runs).values(
-                as_of=as_of, history_watermark=watermark, at=ledger.now()
+                as_of=as_of, history_watermark=since if untold else watermark, at=ledger.now()
             )
         )
     if index:

@@ -167,31 +167,11 @@ def test_a_long_digest_lists_the_first_cases_and_keeps_the_rest_for_the_next(tmp
     from backoffice.cases.store import CaseStore
     from backoffice.cases.sync import sync_exceptions
     from backoffice.followup.night import deliver
-    from backoffice.settings import PROJECT_DIR
 
-    project = tmp_path / "project"
-    (project / "config").mkdir(parents=True)
-    (project / "dbt_project").symlink_to(PROJECT_DIR / "dbt_project")
-    cases_yml = (PROJECT_DIR / "config" / "cases.yml").read_text(encoding="utf-8")
-    (project / "config" / "cases.yml").write_text(cases_yml, encoding="utf-8")
-    followup_yml = (PROJECT_DIR / "config" / "followup.yml").read_text(encoding="utf-8")
-    (project / "config" / "followup.yml").write_text(
-        followup_yml.replace("max_items_per_section: 300", "max_items_per_section: 2"),
-        encoding="utf-8",
-    )
-    settings = Settings.from_env(
-        {"BACKOFFICE_PROJECT_DIR": str(project), "BACKOFFICE_DATA_DIR": str(tmp_path / "data")}
-    )
+    settings = _project(tmp_path, max_items=2)
     night = date(2026, 3, 2)
     amounts = [100, 250, 50, 75, 10]  # euro; medium and low severities: not due for a week
-    rows = [
-        (
-            f"EX-{i:016x}", "PRICE_MISMATCH", "open", "alfa", "IT01234567890", "Cliente",
-            f"SO-{i}", f"SO-{i}-01", f"FA-{i}", 1, None, night, night, 0, amount * 100, 0,
-            "medium" if amount >= 50 else "low", "provider_billing", "billed more", "f", str(i),
-        )
-        for i, amount in enumerate(amounts)
-    ]  # fmt: skip
+    rows = _cases(night, amounts)
     with CaseStore.open(settings) as store:
         sync_exceptions(store, night, [rows])
     listed = []
@@ -209,3 +189,69 @@ def test_a_long_digest_lists_the_first_cases_and_keeps_the_rest_for_the_next(tmp
     assert listed[0] == [f"EX-{1:016x}", f"EX-{0:016x}"]  # medium first, the larger first
     assert len({c for s in listed for c in s}) == 5
     assert deliver(settings, date(2026, 3, 5))["written"] == []  # nothing left: nothing sent
+
+
+def _project(tmp_path, *, max_items: int = 300, **env: str) -> Settings:
+    """Settings on a copy of the project's configuration (digest length changed)."""
+    from backoffice.settings import PROJECT_DIR
+
+    project = tmp_path / "project"
+    (project / "config").mkdir(parents=True)
+    (project / "dbt_project").symlink_to(PROJECT_DIR / "dbt_project")
+    cases_yml = (PROJECT_DIR / "config" / "cases.yml").read_text(encoding="utf-8")
+    (project / "config" / "cases.yml").write_text(cases_yml, encoding="utf-8")
+    followup_yml = (PROJECT_DIR / "config" / "followup.yml").read_text(encoding="utf-8")
+    (project / "config" / "followup.yml").write_text(
+        followup_yml.replace("max_items_per_section: 300", f"max_items_per_section: {max_items}"),
+        encoding="utf-8",
+    )
+    return Settings.from_env(
+        {
+            "BACKOFFICE_PROJECT_DIR": str(project),
+            "BACKOFFICE_DATA_DIR": str(tmp_path / "data"),
+            **env,
+        }
+    )
+
+
+def _cases(night: date, amounts: list[int]) -> list[tuple]:
+    """Synthetic published exceptions (the sync's incoming rows), owned by provider_billing."""
+    return [
+        (
+            f"EX-{i:016x}", "PRICE_MISMATCH", "open", "alfa", "IT01234567890", "Cliente",
+            f"SO-{i}", f"SO-{i}-01", f"FA-{i}", 1, None, night, night, 0, amount * 100, 0,
+            "medium" if amount >= 50 else "low", "provider_billing", "billed more", "f", str(i),
+        )
+        for i, amount in enumerate(amounts)
+    ]  # fmt: skip
+
+
+def test_an_undelivered_digest_is_listed_again_the_next_night(tmp_path):
+    from backoffice.cases.store import CaseStore
+    from backoffice.cases.sync import sync_exceptions
+    from backoffice.followup import ledger
+    from backoffice.followup.night import deliver
+
+    failing = _project(
+        tmp_path,
+        BACKOFFICE_SMTP_HOST="127.0.0.1",
+        BACKOFFICE_SMTP_PORT="1",
+        BACKOFFICE_SMTP_ATTEMPTS="2",
+        BACKOFFICE_SMTP_BACKOFF_SECONDS="0",
+    )
+    night = date(2026, 3, 2)
+    with CaseStore.open(failing) as store:
+        sync_exceptions(store, night, [_cases(night, [100, 20])])
+    report = deliver(failing, night)
+    assert report["failed"] == ["owner:provider_billing"] and report["sent"] == []
+    with ledger.engine(failing).connect() as conn:
+        log = conn.execute(sqlalchemy.select(ledger.digest_log)).all()
+        assert [(r.outcome, r.attempts) for r in log] == [("failed", 2)] and log[0].error
+        assert conn.execute(sqlalchemy.select(ledger.deliveries)).all() == []
+    # The next night (files only), the same two cases are listed: nothing was lost.
+    files_only = Settings.from_env(
+        {k: v for k, v in failing.env.items() if not k.startswith("BACKOFFICE_SMTP")}
+    )
+    assert deliver(files_only, date(2026, 3, 3))["written"] == ["owner:provider_billing"]
+    text = (files_only.digests_dir / "2026-03-03" / "owner-provider_billing.txt").read_text()
+    assert "New (2, EUR 120.00)" in text
