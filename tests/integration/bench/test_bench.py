@@ -3,6 +3,7 @@ it reports accounts for every landed entry. No assertion on seconds."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, timedelta
 
@@ -83,6 +84,8 @@ def test_a_quick_bench_tabulates_what_it_measured(tmp_path):
         assert label in table
     assert "Ratios: in-process night / parse floor" in table
     assert set(bench.PHASE_NAMES) == set(PHASES)
+    saved = json.loads(json.dumps(result.to_dict(), default=str))  # as bench.json keeps it
+    assert bench.render_markdown(bench.from_dict(saved)) == table
     page = tmp_path / "benchmarks.md"
     bench.append_to(page, table)
     bench.append_to(page, table)
