@@ -80,6 +80,7 @@ def test_dbt_docs_describe_the_audit_models(nights) -> None:
     assert page.is_file()
     text = page.read_text(encoding="utf-8")
     assert "The exceptions' history as changes, not copies" in text
+    assert not re.search(r"<(script|link)\b[^>]*(src|href)=\"https?://", text)  # opens offline
     manifest = json.loads(
         (docs.dbt_docs_dir(nights.settings) / "manifest.json").read_text(encoding="utf-8")
     )

@@ -114,3 +114,18 @@ def test_readonly_sql_answers_queries_and_refuses_writes(nights) -> None:
         with pytest.raises(RefusedStatementError):
             run_readonly(settings, sql)
     assert hashlib.sha256(publication.read_bytes()).hexdigest() == before
+
+
+def test_audit_sql_command_writes_csv_and_refuses_a_write(nights, monkeypatch, capsys) -> None:
+    code, out, err = run_cli(
+        monkeypatch, capsys, nights, "audit-sql",
+        "select as_of, count(*) as controls from audit.control_log group by 1 order by 1",
+    )  # fmt: skip
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["as_of", "controls"]
+    assert [r[0] for r in rows[1:]] == [str(d) for d in nights.dates]
+    code, out, err = run_cli(
+        monkeypatch, capsys, nights, "audit-sql", "delete from audit.control_log"
+    )
+    assert code == 1 and "DELETE" in err and out == ""
