@@ -11,12 +11,19 @@ as the current user. It listens on 127.0.0.1 only, on a free port, with trust
 authentication (nothing secret), and fsync off (a test server needs no
 durability).
 
-Use it as a pytest fixture from any test module:
+Use it as a pytest fixture from any test module (tests/ is on sys.path: pytest puts the
+folder of the top-level conftest.py there):
 
-    from support.postgres import postgres_server  # noqa: F401  (tests/ is on sys.path)
+    from support import postgres
+
+    postgres_server = postgres.postgres_server  # the fixture, under its own name
 
     def test_x(postgres_server):
         url = postgres_server.create_database("mine")   # postgresql+psycopg2://...
+
+(An assignment rather than `from ... import postgres_server`, which ruff reports as
+redefined by the test's argument; and not from a second conftest.py, which would shadow
+the top-level `conftest` module.)
 
 or, without pytest, `with ThrowawayPostgres() as pg: ...`.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import case_fixtures
 import pytest
 import sqlalchemy
 from case_rows import exception_row
@@ -14,6 +15,9 @@ from backoffice.cases.store import SORT_KEYS, CaseError, CaseFilter, CaseStore
 from backoffice.cases.sync import sync_exceptions
 
 pytestmark = pytest.mark.integration
+# The fixtures, SQLite and PostgreSQL (see case_fixtures for why not a conftest.py).
+case_settings = case_fixtures.case_settings
+postgres_server = case_fixtures.postgres_server
 NIGHT_1, NIGHT_2, NIGHT_3 = date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 10)
 
 

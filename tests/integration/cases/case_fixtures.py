@@ -1,4 +1,9 @@
-"""Case-store fixtures: the same tests run on SQLite (the default) and on a real PostgreSQL."""
+"""Case-store fixtures: the same tests run on SQLite (the default) and on a real PostgreSQL.
+
+A plain module, not a conftest.py: a second module named `conftest` would shadow the
+top-level one in sys.modules (test folders here are not packages), and the shared
+nights fixture pickles a class of the top-level conftest.
+"""
 
 from __future__ import annotations
 
