@@ -233,13 +233,12 @@ def run_ui(
     out(f"Preparing Airflow in {settings.airflow_home} ...")
     ensure_airflow(settings, env)
     components = Components(env, settings.airflow_home / "logs" / "ui")
-    stopping = {"now": False}
 
-    def _stop(signum, frame):  # SIGTERM from a service manager: stop like Ctrl-C
-        stopping["now"] = True
+    def _stop(signum, frame):  # Ctrl-C, or SIGTERM from a service manager
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, _stop)
+    # Set both explicitly: a shell that starts us in the background ignores SIGINT otherwise.
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     components.start()
     try:
         url = f"http://{host}:{port}"
@@ -259,6 +258,9 @@ def run_ui(
         out("\nStopping Airflow ...")
         return 0
     finally:
+        for sig in previous:  # a second Ctrl-C must not cut the stopping short
+            signal.signal(sig, signal.SIG_IGN)
         components.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         out("Stopped.")
