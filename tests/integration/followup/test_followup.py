@@ -10,12 +10,14 @@ from datetime import date
 from decimal import Decimal
 
 import duckdb
+import followup_fixtures
 import openpyxl
 import pytest
 
 NIGHT_1, NIGHT_2 = date(2026, 3, 2), date(2026, 3, 9)
 
 pytestmark = pytest.mark.integration
+followup_nights = followup_fixtures.followup_nights  # the module fixture (two real nights)
 
 OVER_BILLING = {
     "DUPLICATE_CHARGE",

@@ -9,9 +9,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import sqlalchemy
+from support import postgres
 
 from backoffice.errors import BackofficeError
 from backoffice.settings import Settings
+
+postgres_server = postgres.postgres_server  # the throwaway PostgreSQL, a session fixture
 
 
 def test_italian_euro_and_dates_round_half_away_from_zero():

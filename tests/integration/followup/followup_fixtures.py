@@ -4,6 +4,9 @@ Night 1 (2 March 2026) runs, a claim pack is made for alfa, night 2 (9 March) ru
 (credit notes land in between), and a second alfa pack is made. Everything is
 in process (`pipeline.run_night`) on one generated sample: dbt, GX, publication,
 case sync, escalation and digests all real.
+
+A plain module, not a conftest.py: a second module named `conftest` would shadow the
+top-level one in sys.modules (test folders here are not packages).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from support.postgres import postgres_server  # noqa: F401  (a fixture, for test_followup_parts)
 
 NIGHT_1, NIGHT_2 = date(2026, 3, 2), date(2026, 3, 9)
 
