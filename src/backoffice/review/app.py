@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from backoffice.errors import BackofficeError
-from backoffice.review import case, customer, docs, export, ingest, queue, workload
+from backoffice.review import audit, case, customer, docs, export, ingest, queue, workload
 from backoffice.review.auth import viewer, writer
 from backoffice.review.web import render
 from backoffice.settings import Settings
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or Settings.from_env()
     for router in (queue.router, case.router, customer.router, export.router,
-                   workload.router, ingest.router, docs.router):  # fmt: skip
+                   workload.router, ingest.router, docs.router, audit.router):  # fmt: skip
         app.include_router(router)
     for router in (queue.write_router, case.write_router):
         app.include_router(router, dependencies=[Depends(writer)])

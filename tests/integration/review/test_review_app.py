@@ -283,3 +283,21 @@ def test_workload_counts_open_and_overdue_cases_per_assignee(clerk, review_setti
     assert page.status_code == 200
     assert re.search(r'id="open-all">(\d+)<', page.text).group(1) == str(open_all)
     assert re.search(r'id="overdue-all">(\d+)<', page.text).group(1) == str(overdue_all)
+
+
+def test_auditors_trace_an_exception_and_query_the_publication_read_only(auditor, review_settings):
+    case_id = _some_case(review_settings)
+    trace = auditor.get(f"/trace/{case_id}")
+    assert trace.status_code == 200
+    assert case_id in trace.text
+    answer = auditor.get("/sql", params={"q": "select count(*) as n from marts.exceptions"})
+    assert answer.status_code == 200
+    import duckdb
+
+    from backoffice import publish
+
+    with duckdb.connect(str(publish.current_publication(review_settings)), read_only=True) as con:
+        (count,) = con.execute("select count(*) from marts.exceptions").fetchone()
+    assert f"<td>{count}</td>" in answer.text
+    refused = auditor.get("/sql", params={"q": "delete from marts.exceptions"})
+    assert refused.status_code in (400, 403)
