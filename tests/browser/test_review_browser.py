@@ -125,6 +125,11 @@ def _cases(settings) -> sqlite3.Connection:
     return sqlite3.connect(settings.cases_url.split("///", 1)[1])
 
 
+def _token(url: str, name: str) -> str:
+    answer = httpx.post(f"{url}/auth/token", json={"username": name, "password": PASSWORDS[name]})
+    return answer.json()["access_token"]
+
+
 def _log_in(page, url: str, name: str) -> None:
     page.goto(f"{url}/backoffice/")
     page.get_by_label("Username").fill(name)
@@ -165,6 +170,7 @@ def test_a_back_office_day_then_an_auditor_who_cannot_write(server, browser, tmp
         expect(page.locator("#total-count")).to_have_text(str(len(expected_ids)))
         rows = table.locator("tbody tr")
         expect(rows).to_have_count(min(50, len(expected_ids)))
+        queue_url = page.url
         page.screenshot(path=artefacts / "queue.png", full_page=False)
 
         # Open the first exception.
@@ -215,11 +221,7 @@ def test_a_back_office_day_then_an_auditor_who_cannot_write(server, browser, tmp
         assert fields[0] == "assignee" and "status" in fields and "root_cause" in fields
 
         # Back to the filtered queue, export it to Excel and read the file.
-        page.go_back()
-        page.go_back()
-        page.go_back()
-        page.go_back()
-        page.wait_for_url(f"{url}/backoffice/?*")
+        page.goto(queue_url)
         with page.expect_download() as download:
             page.get_by_role("link", name="Export Excel").click()
         workbook = artefacts / "queue.xlsx"
@@ -237,6 +239,14 @@ def test_a_back_office_day_then_an_auditor_who_cannot_write(server, browser, tmp
     finally:
         page.screenshot(path=artefacts / "last-clerk-page.png")
         context.close()
+
+    # The plugin is registered with Airflow: its app and its entry in Airflow's menu.
+    plugins = httpx.get(f"{url}/api/v2/plugins", cookies={"_token": _token(url, AUDITOR)}).json()[
+        "plugins"
+    ]
+    ours = next(p for p in plugins if p["name"] == "backoffice_review")
+    assert ours["fastapi_apps"][0]["url_prefix"] == "/backoffice"
+    assert ours["external_views"][0]["href"] == "/backoffice/"
 
     # The auditor reads everything, finds no way to write, and the server refuses anyway.
     context = browser.new_context(viewport={"width": 1400, "height": 900})
