@@ -153,9 +153,10 @@ def run(settings: Settings, out=print) -> list[tuple]:
         for label, fields, sort in SCENARIOS:
             flt = CaseFilter(**fields, today=today)
             first = store.query(flt, sort=sort, limit=PAGE)
-            deep = store.query(flt, sort=sort, limit=PAGE * 499)
-            page = 500 if deep.next_cursor else 1
-            after = deep.next_cursor
+            page = min(500, max(1, -(-first.total_count // PAGE)))  # page 500, or the last
+            after = None
+            if page > 1:
+                after = store.query(flt, sort=sort, limit=PAGE * (page - 1)).next_cursor
             store_1 = _median_ms(lambda f=flt, s=sort: store.query(f, sort=s, limit=PAGE))
             store_n = _median_ms(
                 lambda f=flt, s=sort, a=after: store.query(f, sort=s, after=a, limit=PAGE)
