@@ -301,3 +301,16 @@ def test_auditors_trace_an_exception_and_query_the_publication_read_only(auditor
     assert f"<td>{count}</td>" in answer.text
     refused = auditor.get("/sql", params={"q": "delete from marts.exceptions"})
     assert refused.status_code in (400, 403)
+
+
+def test_the_glossary_and_the_latest_report_are_one_click_away(clerk, review_settings):
+    glossary = clerk.get("/glossary")
+    assert glossary.status_code == 200
+    for kind in ("ACTIVE_NOT_BILLED", "PRICE_MISMATCH", "ORDER_STUCK"):
+        assert kind in glossary.text
+    assert "<script" not in glossary.text.split("</head>", 1)[1].replace(
+        '<script src="/static/app.js" defer></script>', ""
+    )
+    latest = clerk.get("/report")
+    assert latest.status_code == 200
+    assert "Back-office nightly report 2026-03-09" in latest.text
