@@ -103,8 +103,12 @@ class Settings:
         """BACKOFFICE_USER: who a CLI change is recorded as when `--as` is not given."""
         return self.env.get("BACKOFFICE_USER") or None
 
-
     # --- audit -------------------------------------------------------------------
+    @property
+    def audit_docs_every_night(self) -> bool:
+        """Whether a night writes dbt docs (BACKOFFICE_AUDIT_DOCS=0 turns it off; on by default)."""
+        value = self.env.get("BACKOFFICE_AUDIT_DOCS", "1").strip().lower()
+        return value not in ("0", "false", "no")
 
     # --- feeds and robustness ----------------------------------------------------
     @property

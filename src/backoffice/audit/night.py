@@ -509,11 +509,14 @@ def _run_results(settings: Settings, as_of: date) -> dict[str, Any]:
 def _night_artifacts(settings: Settings, as_of: date) -> dict[str, Any]:
     """dbt's OpenLineage events and docs for the night; a failure is logged, never raised."""
     out: dict[str, Any] = {}
-    for name, module, function in (
+    steps = [
         ("lineage_events", "lineage", "emit_dbt_events"),
         ("dbt_docs", "docs", "generate_dbt_docs"),
         ("gx_data_docs", "docs", "make_data_docs_offline"),
-    ):
+    ]
+    if not settings.audit_docs_every_night:  # BACKOFFICE_AUDIT_DOCS=0
+        steps = [step for step in steps if step[0] != "dbt_docs"]
+    for name, module, function in steps:
         try:
             step = getattr(importlib.import_module(f"backoffice.audit.{module}"), function)
             result = step(settings, as_of)

@@ -125,3 +125,37 @@ def test_history_stores_changes_not_copies(nights) -> None:
         f"select distinct change_kind from marts.exception_history where as_of > date '{second}'",
     )
     assert {k for (k,) in kinds} <= {"appeared", "changed", "disappeared"}
+
+
+def test_a_rerun_of_a_night_appends_a_new_execution(nights, tmp_path) -> None:
+    """record_night twice on the third night's warehouse: two executions, the first as it was."""
+    import shutil
+
+    from backoffice import publish
+    from backoffice.audit.night import record_night
+    from backoffice.settings import Settings
+
+    settings = Settings.from_env(
+        {
+            "BACKOFFICE_LANDING_DIR": str(nights.settings.landing_dir),
+            "BACKOFFICE_DATA_DIR": str(tmp_path / "data"),
+            "BACKOFFICE_AUDIT_DOCS": "0",
+        }
+    )
+    settings.build_warehouse.parent.mkdir(parents=True)
+    shutil.copyfile(publish.current_publication(nights.settings), settings.build_warehouse)
+    settings.build_warehouse.chmod(0o644)
+    third = nights.dates[-1]
+    query = "select * from audit.control_log where as_of = ? order by recorded_at, control"
+
+    def log() -> list[tuple]:
+        with duckdb.connect(str(settings.build_warehouse), read_only=True) as con:
+            return con.execute(query, [third]).fetchall()
+
+    before = log()
+    assert len({row[0] for row in before}) == 1  # one execution of the night so far
+    again = record_night(settings, third, "rerun__2026-03-16")
+    after = log()
+    assert after[: len(before)] == before
+    assert {row[0] for row in after[len(before) :]} == {again["execution_id"]}
+    assert len(after) == 2 * len(before)
