@@ -95,6 +95,7 @@ CASE_TABLE = (
     ("severity", 6),
     ("age_business_days", 3),
 )
+TABLE_LABELS = {"age_business_days": "age", "credited_eur": "credited"}
 EXCEPTION_TABLE = (
     ("exception_id", 19),
     ("exception_type", 25),
@@ -686,7 +687,8 @@ def _table(out: TextIO, layout: Sequence[tuple[str, int]], rows: Iterable[Sequen
         )
         return text if len(text) <= width else text[: width - 1] + "…"
 
-    out.write("  ".join(name[:w].ljust(w) for name, w in _widths(layout)) + "\n")
+    header = (TABLE_LABELS.get(n, n).ljust(w) for n, w in _widths(layout))
+    out.write("  ".join(header).rstrip() + "\n")
     count = 0
     for row in rows:
         parts = []
@@ -701,4 +703,4 @@ def _table(out: TextIO, layout: Sequence[tuple[str, int]], rows: Iterable[Sequen
 
 
 def _widths(layout: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
-    return [(name, max(width, min(len(name), 12))) for name, width in layout]
+    return [(name, max(width, len(TABLE_LABELS.get(name, name)))) for name, width in layout]
