@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
+from decimal import Decimal
 
 import duckdb
 import pytest
+from case_rows import exception_row
 
-from backoffice.cases.night import sync_cases
+from backoffice.cases.night import import_case_state, sync_cases
 from backoffice.cases.store import CaseFilter, CaseStore
+from backoffice.cases.sync import sync_exceptions
 from backoffice.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -84,3 +88,37 @@ def test_two_nights_open_close_and_reopen_cases_but_keep_not_an_error(published_
             0,
             0,
         )
+
+
+def test_the_case_state_reaches_the_build_typed_even_before_the_first_case(tmp_path):
+    settings = Settings.from_env({"BACKOFFICE_DATA_DIR": str(tmp_path / "data")})
+    settings.build_warehouse.parent.mkdir(parents=True)
+    as_of = date(2026, 3, 9)
+    assert import_case_state(settings, as_of)["cases"] == 0
+    with duckdb.connect(str(settings.build_warehouse)) as con:
+        columns = dict(
+            con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'raw' and table_name = 'case_state'"
+            ).fetchall()
+        )
+        assert con.execute("select count(*) from raw.case_state").fetchone() == (0,)
+    assert columns["credit_received_eur"] == "DECIMAL(18,2)"
+    assert columns["due_date"] == "DATE"
+    assert columns["closed_at"] == "TIMESTAMP WITH TIME ZONE"
+
+    with CaseStore.open(settings) as store:
+        sync_exceptions(store, as_of, [[exception_row(1), exception_row(2)]])
+        store.update(["ex000001"], actor="marco", credit_received_eur="0.10", assignee="marco")
+        store.update(["ex000001"], actor="marco", status="closed", root_cause="entry_error")
+        closed_at = store.get("ex000001").closed_at
+    assert import_case_state(settings, as_of)["cases"] == 2
+    with duckdb.connect(str(settings.build_warehouse)) as con:
+        con.execute("set TimeZone = 'UTC'")
+        row = con.execute(
+            "select case_status, assignee, credit_received_eur, closed_at, closed_by, due_date "
+            "from raw.case_state where exception_id = 'ex000001'"
+        ).fetchone()
+    assert row[:3] == ("closed", "marco", Decimal("0.10"))
+    assert row[3] == closed_at and row[4] == "marco"
+    assert row[5] == date(2026, 3, 16)  # medium: 5 business days after Monday 9 March
