@@ -14,6 +14,7 @@ later night closed).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -132,6 +133,8 @@ def sync_exceptions(
 
 
 def _load(conn: Connection, batches: Iterable[Sequence[Sequence[Any]]]) -> int:
+    if conn.dialect.name == "postgresql":
+        return _copy_into_postgres(conn, batches)
     count = 0
     for batch in batches:
         if batch:
@@ -140,6 +143,38 @@ def _load(conn: Connection, batches: Iterable[Sequence[Sequence[Any]]]) -> int:
             )
             count += len(batch)
     return count
+
+
+def _copy_into_postgres(conn: Connection, batches: Iterable[Sequence[Sequence[Any]]]) -> int:
+    """COPY, not INSERT: 100,000 rows in a second or two instead of most of a minute."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    count = 0
+    try:
+        for batch in batches:
+            if not batch:
+                continue
+            text = "".join("\t".join(_copy_value(v) for v in row) + "\n" for row in batch)
+            columns = ", ".join(INCOMING_COLUMNS)
+            cursor.copy_expert(f"copy case_sync_incoming ({columns}) from stdin", io.StringIO(text))
+            count += len(batch)
+        cursor.execute("analyze case_sync_incoming")  # temp tables get no autovacuum stats
+    finally:
+        cursor.close()
+    return count
+
+
+def _copy_value(value: Any) -> str:
+    """One field of COPY's text format: \\N for NULL, backslash escapes in text."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return str(value)
 
 
 def _history_from(

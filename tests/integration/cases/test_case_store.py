@@ -232,3 +232,11 @@ def test_text_search_ignores_case_and_treats_wildcards_as_text(store):
     assert store.query(CaseFilter(text="so-2026-000012")).total_count == 1
     assert store.query(CaseFilter(text="%")).total_count == 0
     assert store.query(CaseFilter(text="_")).total_count == 0
+
+
+def test_the_sync_keeps_published_text_exactly(store):
+    awkward = "billed 1.00\texpected 0.50\nline two \\N back\\slash, «accents» and ''quotes''"
+    _sync(store, NIGHT_1, [exception_row(0, evidence=awkward), exception_row(1, evidence="")])
+    assert store.get("ex000000").evidence == awkward
+    assert store.get("ex000001").evidence == ""
+    assert store.get("ex000001").period_month is None
