@@ -135,14 +135,25 @@ def sync_exceptions(
 def _load(conn: Connection, batches: Iterable[Sequence[Sequence[Any]]]) -> int:
     if conn.dialect.name == "postgresql":
         return _copy_into_postgres(conn, batches)
+    # SQLite: the driver's executemany on plain tuples (dates as ISO text, as SQLAlchemy
+    # stores them), without building a dict per row.
+    placeholders = ", ".join("?" for _ in INCOMING_COLUMNS)
+    statement = (
+        f"insert into case_sync_incoming ({', '.join(INCOMING_COLUMNS)}) values ({placeholders})"
+    )
+    cursor = conn.connection.dbapi_connection.cursor()
     count = 0
-    for batch in batches:
-        if batch:
-            conn.execute(
-                insert(incoming), [dict(zip(INCOMING_COLUMNS, row, strict=True)) for row in batch]
-            )
+    try:
+        for batch in batches:
+            cursor.executemany(statement, [tuple(map(_sqlite_value, row)) for row in batch])
             count += len(batch)
+    finally:
+        cursor.close()
     return count
+
+
+def _sqlite_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _copy_into_postgres(conn: Connection, batches: Iterable[Sequence[Sequence[Any]]]) -> int:
