@@ -664,8 +664,8 @@ def test_a_crash_loses_only_its_batch_and_the_rerun_loads_the_same_rows(
     folder = settings.landing_dir / "alfa/invoices/2026-03-02"
     sample = (folder / "IT01234567890_FPR01.xml").read_bytes()
     for n in range(1, 8):  # seven more invoices, each its own bytes
-        _put(settings.landing_dir, f"alfa/invoices/2026-03-03/IT01234567890_{n:05d}.xml",
-             sample.replace(b"<Numero>123</Numero>", f"<Numero>9{n}</Numero>".encode()))  # fmt: skip
+        invoice = sample.replace(b"<Numero>123</Numero>", f"<Numero>9{n}</Numero>".encode())
+        _put(settings.landing_dir, f"alfa/invoices/2026-03-03/IT01234567890_{n:05d}.xml", invoice)
     monkeypatch.setattr(ingest, "FILES_PER_TRANSACTION", 3)
     monkeypatch.setattr(writer, "BATCH_ROWS", 2)  # batches go out half way through files too
     real_parse = ingest.parse_file
