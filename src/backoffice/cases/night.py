@@ -15,40 +15,43 @@ import duckdb
 import pyarrow as pa
 
 from backoffice import publish
-from backoffice.cases.schema import cases
 from backoffice.cases.store import CaseStore
 from backoffice.cases.sync import BATCH, sync_exceptions
 from backoffice.settings import Settings
 
-# raw.case_state: what the warehouse sees of each case (amounts in EUR, 2 decimals).
-CASE_STATE_SCHEMA = pa.schema(
-    [
-        ("exception_id", pa.string()),
-        ("case_status", pa.string()),
-        ("assignee", pa.string()),
-        ("root_cause", pa.string()),
-        ("due_date", pa.date32()),
-        ("credit_expected_eur", pa.decimal128(18, 2)),
-        ("credit_received_eur", pa.decimal128(18, 2)),
-        ("opened_at", pa.timestamp("us", tz="UTC")),
-        ("updated_at", pa.timestamp("us", tz="UTC")),
-        ("closed_at", pa.timestamp("us", tz="UTC")),
-        ("closed_by", pa.string()),
-    ]
+# raw.case_state: what the warehouse sees of each case. The store's raw values (money in
+# cents, instants in UTC, as SQLite text or Postgres values) are typed by DuckDB itself.
+STATE_COLUMNS = (
+    "exception_id",
+    "status",
+    "assignee",
+    "root_cause",
+    "due_date",
+    "credit_expected_eur",
+    "credit_received_eur",
+    "opened_at",
+    "updated_at",
+    "closed_at",
+    "closed_by",
 )
-_STATE_COLUMNS = [
-    cases.c.exception_id,
-    cases.c.status,
-    cases.c.assignee,
-    cases.c.root_cause,
-    cases.c.due_date,
-    cases.c.credit_expected_eur,
-    cases.c.credit_received_eur,
-    cases.c.opened_at,
-    cases.c.updated_at,
-    cases.c.closed_at,
-    cases.c.closed_by,
-]
+CASE_STATE_SQL = """
+create or replace table raw.case_state as
+select
+    cast(exception_id as varchar) as exception_id,
+    cast(status as varchar) as case_status,
+    cast(assignee as varchar) as assignee,
+    cast(root_cause as varchar) as root_cause,
+    cast(due_date as date) as due_date,
+    cast(cast(credit_expected_eur as decimal(18, 0)) * 0.01 as decimal(18, 2))
+        as credit_expected_eur,
+    cast(cast(credit_received_eur as decimal(18, 0)) * 0.01 as decimal(18, 2))
+        as credit_received_eur,
+    cast(cast(opened_at as timestamp) as timestamptz) as opened_at,
+    cast(cast(updated_at as timestamp) as timestamptz) as updated_at,
+    cast(cast(closed_at as timestamp) as timestamptz) as closed_at,
+    cast(closed_by as varchar) as closed_by
+from case_state_arrow
+"""
 
 # The published exceptions as the sync reads them: amounts in integer cents, the
 # customer's name from the CRM lines when known.
@@ -75,27 +78,20 @@ def import_case_state(settings: Settings, as_of: date) -> dict[str, Any]:
     """Copy the cases' current state into the build warehouse (raw.case_state).
 
     Read from the case store in one query, handed to DuckDB as an Arrow table and
-    written in one statement; the table exists (empty) even before the first case.
+    written in one statement; the table exists (empty, typed) even before the first case.
     """
-    from sqlalchemy import select
-
+    columns: list[list[Any]] = [[] for _ in STATE_COLUMNS]
     with CaseStore.open(settings) as store, store.read_transaction() as conn:
-        result = conn.execute(select(*_STATE_COLUMNS))
-        columns: list[list[Any]] = [[] for _ in _STATE_COLUMNS]
+        result = conn.exec_driver_sql(f"select {', '.join(STATE_COLUMNS)} from cases")
         while batch := result.fetchmany(BATCH):
-            for index, values in enumerate(zip(*batch, strict=True)):
-                columns[index].extend(values)
-    table = pa.Table.from_arrays(
-        [
-            pa.array(values, type=f.type)
-            for values, f in zip(columns, CASE_STATE_SCHEMA, strict=True)
-        ],
-        schema=CASE_STATE_SCHEMA,
-    )
+            for column, values in zip(columns, zip(*batch, strict=True), strict=True):
+                column.extend(values)
+    table = pa.table([pa.array(values) for values in columns], names=list(STATE_COLUMNS))
     with duckdb.connect(str(settings.build_warehouse)) as con:
+        con.execute("set TimeZone = 'UTC'")  # the store's instants are UTC
         con.execute("create schema if not exists raw")
         con.register("case_state_arrow", table)
-        con.execute("create or replace table raw.case_state as select * from case_state_arrow")
+        con.execute(CASE_STATE_SQL)
         con.unregister("case_state_arrow")
     return {"as_of": as_of.isoformat(), "cases": table.num_rows}
 

@@ -240,3 +240,35 @@ def test_the_sync_keeps_published_text_exactly(store):
     assert store.get("ex000000").evidence == awkward
     assert store.get("ex000001").evidence == ""
     assert store.get("ex000001").period_month is None
+
+
+def test_the_case_state_import_types_the_store_values_on_both_stores(store, case_settings):
+    import duckdb
+
+    from backoffice.cases.night import import_case_state
+
+    case_settings.build_warehouse.parent.mkdir(parents=True, exist_ok=True)
+    _sync(store, NIGHT_2, [exception_row(1), exception_row(2)])
+    store.update(["ex000001"], actor="marco", credit_expected_eur="1234567.89", assignee="anna")
+    store.update(["ex000001"], actor="marco", status="closed", root_cause="entry_error")
+    case = store.get("ex000001")
+    assert import_case_state(case_settings, NIGHT_2)["cases"] == 2
+    with duckdb.connect(str(case_settings.build_warehouse)) as con:
+        con.execute("set TimeZone = 'UTC'")
+        rows = con.execute(
+            "select exception_id, case_status, assignee, due_date, credit_expected_eur, "
+            "credit_received_eur, opened_at, closed_at, closed_by from raw.case_state "
+            "order by exception_id"
+        ).fetchall()
+    assert rows[0] == (
+        "ex000001",
+        "closed",
+        "anna",
+        date(2026, 3, 16),
+        Decimal("1234567.89"),
+        None,
+        case.opened_at,
+        case.closed_at,
+        "marco",
+    )
+    assert rows[1][1:4] == ("new", None, date(2026, 3, 16))
