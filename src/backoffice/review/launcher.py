@@ -25,12 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from backoffice.airflow_env import (
-    airflow_environment,
-    ensure_airflow,
-    ensure_dbt_manifest,
-    tool,
-)
+from backoffice.airflow_env import airflow_environment, ensure_airflow, tool
 from backoffice.cases import people
 from backoffice.settings import Settings
 
@@ -237,7 +232,6 @@ def run_ui(
     write_airflow_cfg(settings, ui_settings(settings, host=host, port=port))
     out(f"Preparing Airflow in {settings.airflow_home} ...")
     ensure_airflow(settings, env)
-    ensure_dbt_manifest(settings, env)  # the DAG's dbt tasks are built from the manifest
     components = Components(env, settings.airflow_home / "logs" / "ui")
 
     def _stop(signum, frame):  # Ctrl-C, or SIGTERM from a service manager
