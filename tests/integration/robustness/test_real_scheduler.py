@@ -61,6 +61,14 @@ def _async_metadata(root: Path) -> dict[str, str]:
     return {}
 
 
+def _scheduled_as_of(now: datetime) -> date:
+    """The day the scheduler judges on unpausing: the day before the last 02:00 in Italy."""
+    last_run = now.replace(hour=2, minute=0, second=0, microsecond=0)
+    if last_run > now:
+        last_run -= timedelta(days=1)
+    return last_run.date() - timedelta(days=1)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -143,7 +151,7 @@ def _airflow(env: dict[str, str], *args: str) -> None:
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     root = tmp_path_factory.mktemp("scheduler")
-    as_of = datetime.now(ROME).date() - timedelta(days=1)  # the night the scheduler runs
+    as_of = _scheduled_as_of(datetime.now(ROME))
     settings = Settings.from_env(
         {"BACKOFFICE_LANDING_DIR": str(root / "landing"), "BACKOFFICE_DATA_DIR": str(root / "data")}
     )
