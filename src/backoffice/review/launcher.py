@@ -177,6 +177,11 @@ class Components:
             time.sleep(0.1)
         for pgid in groups:
             _signal_group(pgid, signal.SIGKILL)
+        deadline = time.monotonic() + 5  # SIGKILL is delivered asynchronously: see them go
+        while time.monotonic() < deadline and any(_group_alive(g) for g in groups):
+            for p in self.processes.values():
+                p.poll()
+            time.sleep(0.05)
         for p in self.processes.values():
             with contextlib.suppress(subprocess.TimeoutExpired):
                 p.wait(timeout=5)
