@@ -314,3 +314,31 @@ def test_the_glossary_and_the_latest_report_are_one_click_away(clerk, review_set
     latest = clerk.get("/report")
     assert latest.status_code == 200
     assert "Back-office nightly report 2026-03-09" in latest.text
+
+
+def test_ticked_cases_are_assigned_and_moved_together(clerk, review_settings):
+    with _db(review_settings) as con:
+        ids = [
+            r[0]
+            for r in con.execute(
+                "select exception_id from cases where status = 'new' order by exception_id desc "
+                "limit 3"
+            )
+        ]
+    assert len(ids) == 3
+    done = clerk.post(
+        "/bulk",
+        data={"exception_id": ids[:2], "assignee": "giulia", "status": "in_progress"},
+    )
+    assert done.status_code == 303
+    with _db(review_settings) as con:
+        now = {
+            i: (assignee, status)
+            for i, assignee, status in con.execute(
+                f"select exception_id, assignee, status from cases "
+                f"where exception_id in ({','.join('?' * 3)})",
+                ids,
+            )
+        }
+    assert now[ids[0]] == now[ids[1]] == ("giulia", "in_progress")
+    assert now[ids[2]][1] == "new"  # not ticked, not touched
