@@ -45,11 +45,18 @@ def shared_once(tmp_path_factory, name: str, build: Callable[[Path], object]) ->
         base = base.parent
     folder = base / name
     saved = base / f"{name}.pickle"
+    failed = base / f"{name}.failed"
     with FileLock(str(base / f"{name}.lock")):
         if saved.exists():
             return pickle.loads(saved.read_bytes())
+        if failed.exists():  # another worker tried: fail as fast, with its reason
+            raise RuntimeError(f"{name} failed to build earlier in this run: {failed.read_text()}")
         folder.mkdir(parents=True, exist_ok=True)
-        result = build(folder)
+        try:
+            result = build(folder)
+        except BaseException as exc:
+            failed.write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+            raise
         saved.write_bytes(pickle.dumps(result))
         return result
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -101,6 +103,10 @@ def run_dbt(
         }
         for r in getattr(outcome.result, "results", None) or []
     ]
+    metadata = getattr(outcome.result, "metadata", None)
+    invocation = getattr(metadata, "invocation_id", None)
+    if as_of is not None and invocation:
+        _archive_run_results(target, as_of, invocation)
     for r in results:  # the task's log names every node, a failed one with dbt's message
         level = logging.ERROR if r["status"] in _FAILED else logging.INFO
         log.log(level, "dbt %s %s in %.1f s%s", r["status"], r["node"], r["seconds"] or 0,
@@ -109,10 +115,26 @@ def run_dbt(
         failed = [f"{r['node']}: {r['message']}" for r in results if r["status"] in _FAILED]
         detail = "; ".join(failed) or str(outcome.exception)
         raise DbtFailedError(f"dbt {command} failed: {detail}")
-    metadata = getattr(outcome.result, "metadata", None)
-    invocation = getattr(metadata, "invocation_id", None)
     listed = [str(x) for x in outcome.result] if isinstance(outcome.result, list) else []
     return DbtResult(command=command, invocation_id=invocation, results=results, listed=listed)
 
 
 _FAILED = {"error", "fail", "runtime error"}
+
+
+def run_results_archive(settings: Settings, as_of: date) -> Path:
+    """Where each dbt invocation of a night keeps its run_results.json (the audit merges them)."""
+    return target_dir(settings) / "run_results" / as_of.isoformat()
+
+
+def _archive_run_results(target: Path, as_of: date, invocation: str) -> None:
+    """Keep this invocation's run_results.json: the next layer's invocation rewrites it.
+
+    Named by time then invocation id, so that sorted by name they are in the order run.
+    """
+    produced = target / "run_results.json"
+    if not produced.is_file() or invocation not in produced.read_text(encoding="utf-8")[:2000]:
+        return  # this command wrote no results (ls, parse) or failed before writing them
+    archive = target / "run_results" / as_of.isoformat()
+    archive.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(produced, archive / f"{time.time_ns()}-{invocation}.json")

@@ -7,6 +7,7 @@ dict, which Airflow keeps as the task's XCom: the run's trail in the UI.
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from backoffice import ingest, publish, report, summary
+from backoffice.dbt_runner import run_results_archive
 from backoffice.registry import load_registry
 from backoffice.settings import Settings
 
@@ -43,6 +45,8 @@ def begin_run(settings: Settings, as_of: date) -> dict[str, Any]:
         ingest.ensure_raw_schema(con, load_registry(settings.registry_path))
     run_dir = run_directory(settings, as_of)
     run_dir.mkdir(parents=True, exist_ok=True)
+    # A rerun of the night starts its dbt results afresh (each layer archives its own).
+    shutil.rmtree(run_results_archive(settings, as_of), ignore_errors=True)
     return {"as_of": as_of.isoformat(), "warehouse": str(warehouse)}
 
 

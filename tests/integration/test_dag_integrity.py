@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from backoffice.dbt_runner import run_dbt
+from backoffice.dbt_runner import run_dbt, run_results_archive
 from backoffice.orchestration import DBT_LAYERS
 from backoffice.settings import Settings
 
@@ -83,3 +83,25 @@ def test_the_dbt_layers_build_every_node_once(tmp_path):
     assert "model.backoffice.stg_crm__signed_orders" in per_layer["staging"]
     assert "model.backoffice.exceptions" in per_layer["marts"]
     assert "test.backoffice.assert_rounding_half_away_from_zero" in per_layer["marts"]
+
+
+def test_each_layer_of_a_night_keeps_its_dbt_results(published_nights):
+    """The layers' run_results.json, kept one per invocation for the audit to merge."""
+    for as_of in published_nights.dates:
+        files = sorted(run_results_archive(published_nights.settings, as_of).glob("*.json"))
+        assert len(files) == len(DBT_LAYERS), (as_of, files)
+        payloads = [json.loads(f.read_text(encoding="utf-8")) for f in files]
+        invocations = {p["metadata"]["invocation_id"] for p in payloads}
+        assert len(invocations) == len(DBT_LAYERS)
+        seeds = {r["unique_id"].split(".")[0] for r in payloads[0]["results"]}
+        assert seeds <= {"seed", "test"} and "seed" in seeds, "the seeds come first"
+        statuses = {r["status"] for p in payloads for r in p["results"]}
+        assert statuses <= {"success", "pass"}, statuses
+
+
+def test_dbt_parses_the_project_once_across_nights(published_nights):
+    """The as-of date does not invalidate dbt's partial parse: one full parse in two nights."""
+    logs = published_nights.settings.data_dir / "dbt" / "logs"
+    text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in logs.glob("dbt.log*"))
+    assert text.count("Starting full parse") == 1
+    assert text.count("no changes found, skipping parsing") >= 2 * len(DBT_LAYERS) - 1
