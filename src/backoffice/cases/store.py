@@ -350,8 +350,9 @@ class CaseStore:
             writer = create_engine(url, pool_pre_ping=True)
             reader = writer
         try:
-            with writer.begin() as conn:
-                create_schema(conn)
+            if not _schema_complete(reader):  # readers never queue behind the night's sync
+                with writer.begin() as conn:
+                    create_schema(conn)
         except Exception as failure:
             writer.dispose()
             reader.dispose()
@@ -826,6 +827,16 @@ def _write_updates(
             .values({n: bindparam(f"b_{n}", type_=cases.c[n].type) for n in (*names, "updated_at")})
         )
         conn.execute(statement, params)
+
+
+def _schema_complete(engine: Engine) -> bool:
+    """Every table is there (each was created with its triggers, in one transaction)."""
+    from sqlalchemy import inspect
+
+    from backoffice.cases.schema import metadata
+
+    with engine.connect() as conn:
+        return set(metadata.tables) <= set(inspect(conn).get_table_names())
 
 
 def _case(row: Any) -> CaseRow:
