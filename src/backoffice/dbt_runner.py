@@ -92,6 +92,7 @@ def run_dbt(
         WAREHOUSE_ENV: str(warehouse or settings.build_warehouse),
         AS_OF_ENV: as_of.isoformat() if as_of is not None else None,
     }
+    started = time.time()
     with _environment(env):
         outcome = dbtRunner().invoke(argv)
     results = [
@@ -103,10 +104,9 @@ def run_dbt(
         }
         for r in getattr(outcome.result, "results", None) or []
     ]
-    metadata = getattr(outcome.result, "metadata", None)
-    invocation = getattr(metadata, "invocation_id", None)
-    if as_of is not None and invocation:
-        _archive_run_results(target, as_of, invocation)
+    invocation = _invocation_id()
+    if as_of is not None:
+        _archive_run_results(target, as_of, started)
     for r in results:  # the task's log names every node, a failed one with dbt's message
         level = logging.ERROR if r["status"] in _FAILED else logging.INFO
         log.log(level, "dbt %s %s in %.1f s%s", r["status"], r["node"], r["seconds"] or 0,
@@ -127,14 +127,21 @@ def run_results_archive(settings: Settings, as_of: date) -> Path:
     return target_dir(settings) / "run_results" / as_of.isoformat()
 
 
-def _archive_run_results(target: Path, as_of: date, invocation: str) -> None:
+def _archive_run_results(target: Path, as_of: date, started: float) -> None:
     """Keep this invocation's run_results.json: the next layer's invocation rewrites it.
 
     Named by time then invocation id, so that sorted by name they are in the order run.
     """
     produced = target / "run_results.json"
-    if not produced.is_file() or invocation not in produced.read_text(encoding="utf-8")[:2000]:
+    if not produced.is_file() or produced.stat().st_mtime < started:
         return  # this command wrote no results (ls, parse) or failed before writing them
     archive = target / "run_results" / as_of.isoformat()
     archive.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(produced, archive / f"{time.time_ns()}-{invocation}.json")
+    shutil.copyfile(produced, archive / f"{time.time_ns()}-{_invocation_id() or 'dbt'}.json")
+
+
+def _invocation_id() -> str | None:
+    """The id of the dbt invocation that just ran (dbt keeps it process-wide until the next)."""
+    from dbt_common.invocation import get_invocation_id
+
+    return get_invocation_id()

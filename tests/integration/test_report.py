@@ -138,10 +138,20 @@ def test_new_exceptions_are_the_warehouse_s(nights, as_of):
     assert int(_tile(page, "tile-new")) == len(expected)
     assert int(page.xpath('//*[@id="new-count"]')[0].text) == len(expected)
     rows = _table_rows(page, "new-exceptions")
+    # Amounts are shown without a sign, labelled by which way the money goes.
     shown = {row.get("data-exception-id"): _eur(_cells(row)["amount"]) for row in rows}
-    assert shown == expected
+    assert shown == {k: abs(v) for k, v in expected.items()}
+    for row in rows:
+        amount = expected[row.get("data-exception-id")]
+        label = row.xpath('./td[contains(@class, "amount")]')[0].text_content()
+        if amount > 0:
+            assert "owed to the customer" in label or "overcharged" in label, label
+        elif amount < 0:
+            assert "owed to the customer" not in label and "overcharged" not in label, label
+            assert "under" in label or "credited" in label, label
     for row in rows:  # the id printed under the source is the row's
         assert row.xpath('.//span[contains(@class, "id")]')[0].text == row.get("data-exception-id")
+    assert any(v < 0 for v in expected.values()) or as_of != NIGHTS[0], "both directions shown"
     if as_of == NIGHTS[0]:
         assert len(expected) > 10, "the first night finds the sample's defects"
 
@@ -160,14 +170,15 @@ def test_open_totals_are_the_warehouse_s(nights, as_of):
         from marts.exceptions where status = 'open'
         """,
     )
-    assert owed > 0
+    assert owed > 0 and under < 0
+    # Shown without a sign: the tiles' labels say which way the money goes.
     assert _eur(_tile(page, "tile-owed")) == owed
-    assert _eur(_tile(page, "tile-under")) == under
+    assert _eur(_tile(page, "tile-under")) == abs(under)
     assert int(_tile(page, "tile-open")) == open_count
     # ... and they are the figures of the night's summary.
     summary = nights["runs"][as_of]["summary"]
     assert _eur(_tile(page, "tile-owed")) == summary["owed_to_customers_eur"]
-    assert _eur(_tile(page, "tile-under")) == summary["under_billed_eur"]
+    assert _eur(_tile(page, "tile-under")) == abs(Decimal(str(summary["under_billed_eur"])))
 
 
 @pytest.mark.parametrize("as_of", NIGHTS)
@@ -231,8 +242,8 @@ def test_what_customers_are_owed_is_the_warehouse_s(nights, as_of):
     }
     total_owed = sum(owed for owed, _, _ in per_customer.values())
     assert _eur(section.xpath('.//*[@id="balances-owed"]')[0].text) == total_owed
-    assert _eur(section.xpath('.//*[@id="balances-under"]')[0].text) == sum(
-        under for _, under, _ in per_customer.values()
+    assert _eur(section.xpath('.//*[@id="balances-under"]')[0].text) == abs(
+        sum(under for _, under, _ in per_customer.values())
     )
     # The balances agree with the open exceptions (else the page says so in a notice).
     assert total_owed == _eur(_tile(page, "tile-owed"))
@@ -242,7 +253,7 @@ def test_what_customers_are_owed_is_the_warehouse_s(nights, as_of):
     for row in rows:
         cells = _cells(row)
         owed, under, count = per_customer[row.get("data-customer-vat")]
-        assert (_eur(cells["owed"]), _eur(cells["under-billed"])) == (owed, under)
+        assert (_eur(cells["owed"]), _eur(cells["under-billed"])) == (owed, abs(under))
         assert int(row.findall("td")[-1].text) == count
     # The largest balances, most owed first.
     owed = [_eur(_cells(row)["owed"]) for row in rows]
@@ -355,7 +366,7 @@ def test_data_is_escaped_and_missing_marts_are_said_not_available(tmp_path):
     assert row.xpath('./td[@class="source"]')[0].text == "alfa/invoices/x<&>.xml : 1/1"
     assert _eur(_cells(row)["amount"]) == Decimal("1234.50")
     assert _tile(page, "tile-owed") == "1,234.50"
-    assert _tile(page, "tile-under") == "-0.05"
+    assert _tile(page, "tile-under") == "0.05"  # without a sign: the tile says under-billed
     assert int(_tile(page, "tile-new")) == 2
     notices = [n.text_content() for n in page.xpath('//div[contains(@class, "not-available")]')]
     assert any("marts.customer_balances" in n for n in notices)
