@@ -2,12 +2,15 @@
 
 import itertools
 import json
+import logging
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from backoffice.dbt_runner import run_dbt, run_results_archive
+from backoffice import pipeline
+from backoffice.dbt_runner import DbtFailedError, run_dbt, run_results_archive
 from backoffice.orchestration import DBT_LAYERS
 from backoffice.settings import Settings
 
@@ -107,3 +110,20 @@ def test_dbt_parses_the_project_once_across_nights(published_nights):
     text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in logs.glob("dbt.log*"))
     assert text.count("Starting full parse") == 1
     assert text.count("no changes found, skipping parsing") >= 2 * len(DBT_LAYERS) - 1
+
+
+def test_a_failed_model_fails_its_layer_and_is_named_in_its_log(tmp_path, caplog):
+    """What the Airflow UI shows of a failed model: the layer task fails naming it, with dbt's
+    message, and the task log has an ERROR line for it (the build here has no raw tables)."""
+    settings = Settings.from_env({"BACKOFFICE_DATA_DIR": str(tmp_path / "data")})
+    settings.build_warehouse.parent.mkdir(parents=True)
+    with (
+        caplog.at_level(logging.INFO, logger="backoffice.dbt_runner"),
+        pytest.raises(DbtFailedError) as failed,
+    ):
+        pipeline.build_layer(settings, date(2026, 3, 2), "staging")
+    assert "dbt build failed: model.backoffice.stg_" in str(failed.value)
+    assert "raw" in str(failed.value)  # dbt's message: the raw table it could not read
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any(m.startswith("dbt error model.backoffice.stg_") for m in errors), errors
+    assert any("Runtime Error in model stg_" in m for m in errors), errors
