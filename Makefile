@@ -1,9 +1,9 @@
-# The two commands of the README. Both set up everything on a fresh machine
-# (Python 3.11): uv, then the locked environment in .venv.
+# The README's commands. Each sets up everything on a fresh machine (Python 3.11): uv, then
+# the locked environment in .venv.
 export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: demo test setup lint
+.PHONY: demo test setup lint conformance bench ui
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==0.13.8"
@@ -17,5 +17,20 @@ lint: setup
 	$(UV) run --frozen ruff format --check .
 
 # sqlfluff (dbt templater) runs inside pytest: tests/integration/test_dbt_lint.py.
+# The conformance tests need the public format samples beside the project: `make conformance`.
 test: lint
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest --ignore=tests/conformance
+
+# The parsers against the official public samples (FatturaPA, TM Forum), read in place from
+# BACKOFFICE_REFERENCE_DIR (default: ../shared/reference beside the project).
+conformance: setup
+	$(UV) run --frozen pytest tests/conformance
+
+# A night at LINES order lines (default 5000) beside the parse floor and the naive peer;
+# the table is printed and appended to docs/benchmarks.md.
+bench: setup
+	$(UV) run --frozen backoffice bench --lines $(or $(LINES),5000)
+
+# Airflow with the back-office review app on this machine (Ctrl-C stops it).
+ui: setup
+	$(UV) run --frozen backoffice ui
