@@ -9,6 +9,7 @@ it the same way), with its stylesheet and charts inline: it opens offline, from 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
@@ -63,17 +64,26 @@ def _relative(target: Path, start: Path) -> str:
 # --- small builders --------------------------------------------------------------------------
 
 
+# Characters XML cannot hold (a binary file's bytes kept as text in quarantine, say).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value: Any) -> str:
+    """Text as a page can show it: what XML cannot hold becomes U+FFFD, never an error."""
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
 def h(tag: str, attrs: dict[str, str] | None = None, *children: Any) -> etree._Element:
     """An element with attributes and children (strings, elements, None or lists of them)."""
-    node = etree.Element(tag, {k: str(v) for k, v in (attrs or {}).items()})
+    node = etree.Element(tag, {k: xml_text(v) for k, v in (attrs or {}).items()})
     for child in _flatten(children):
         if isinstance(child, etree._Element):
             node.append(child)
         elif len(node):
             last = node[-1]
-            last.tail = (last.tail or "") + str(child)
+            last.tail = (last.tail or "") + xml_text(child)
         else:
-            node.text = (node.text or "") + str(child)
+            node.text = (node.text or "") + xml_text(child)
     return node
 
 
