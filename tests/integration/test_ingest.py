@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,18 +15,14 @@ import yaml
 from backoffice import ingest
 from backoffice.parsers.records import FileUnreadable, Record
 from backoffice.registry import load_registry
+from backoffice.sample import cades
 from backoffice.settings import PROJECT_DIR, Settings
 from backoffice.warehouse import writer
 from backoffice.warehouse.tables import LINEAGE_COLUMNS, TABLES
 
 pytestmark = pytest.mark.integration
 
-REFERENCE = Path(
-    os.environ.get(
-        "BACKOFFICE_REFERENCE_DIR", Path(__file__).resolve().parents[3] / "shared/reference"
-    )
-)
-SAMPLES = REFERENCE / "fatturapa/samples"
+FATTURAPA_NS = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"
 D1, D2, D3 = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)
 DATA_TABLES = [*TABLES, "landed_files", "quarantine", "state_map"]
 
@@ -89,6 +84,50 @@ def _state_event(event_id: str, line: str, state: str, at: str) -> str:
     )
 
 
+def _fattura(numero: str, lines_per_body: tuple[int, ...]) -> bytes:
+    """A FatturaPA 1.2.2 document written here: one body per entry, that many lines each,
+    and one VAT summary per body (so a body of n lines loads n + 1 rows)."""
+    bodies = []
+    for body, lines in enumerate(lines_per_body, start=1):
+        detail = "".join(
+            f"""<DettaglioLinee><NumeroLinea>{n}</NumeroLinea>
+        <CodiceArticolo><CodiceTipo>SKU</CodiceTipo><CodiceValore>FIBRA</CodiceValore></CodiceArticolo>
+        <Descrizione>Canone fibra</Descrizione><Quantita>2.00</Quantita>
+        <DataInizioPeriodo>2026-02-01</DataInizioPeriodo><DataFinePeriodo>2026-02-28</DataFinePeriodo>
+        <PrezzoUnitario>19.90</PrezzoUnitario><PrezzoTotale>39.80</PrezzoTotale>
+        <AliquotaIVA>22.00</AliquotaIVA>
+        <AltriDatiGestionali><TipoDato>ORDLINE</TipoDato>
+          <RiferimentoTesto>SO-1-01</RiferimentoTesto></AltriDatiGestionali>
+      </DettaglioLinee>"""
+            for n in range(1, lines + 1)
+        )
+        taxable = f"{Decimal('39.80') * lines:.2f}"
+        bodies.append(
+            f"""<FatturaElettronicaBody>
+    <DatiGenerali><DatiGeneraliDocumento><TipoDocumento>TD01</TipoDocumento>
+      <Divisa>EUR</Divisa><Data>2026-02-28</Data><Numero>{numero}-{body}</Numero>
+    </DatiGeneraliDocumento></DatiGenerali>
+    <DatiBeniServizi>{detail}
+      <DatiRiepilogo><AliquotaIVA>22.00</AliquotaIVA><ImponibileImporto>{taxable}</ImponibileImporto>
+        <Imposta>{Decimal(taxable) * Decimal("0.22"):.2f}</Imposta></DatiRiepilogo>
+    </DatiBeniServizi>
+  </FatturaElettronicaBody>"""
+        )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<p:FatturaElettronica xmlns:p="{FATTURAPA_NS}" versione="FPR12">
+  <FatturaElettronicaHeader><CessionarioCommittente><DatiAnagrafici>
+    <IdFiscaleIVA><IdPaese>IT</IdPaese><IdCodice>01234567890</IdCodice></IdFiscaleIVA>
+  </DatiAnagrafici></CessionarioCommittente></FatturaElettronicaHeader>
+  {"".join(bodies)}
+</p:FatturaElettronica>
+""".encode()
+
+
+def _signed(content: bytes) -> bytes:
+    """The document in a CAdES (.p7m) envelope made by the project's own signer."""
+    return cades.wrap(content, seed=7, signed_at=datetime(2026, 3, 1, 9, tzinfo=UTC), not_before=D1)
+
+
 def _landing(landing: Path) -> None:
     """One delivery of every contract feed, with one corrupt row or file here and there."""
     _put(
@@ -122,12 +161,12 @@ def _landing(landing: Path) -> None:
         )
         + "\n",
     )
-    for name in ("IT01234567890_FPR01.xml", "IT01234567890_FPR03.xml"):
-        shutil.copy(
-            SAMPLES / "official-sdi" / name, _put(landing, f"alfa/invoices/2026-03-02/{name}", b"")
-        )
-    p7m = "IT01234567890_FPR03.xml.p7m"
-    shutil.copy(SAMPLES / "signed" / p7m, _put(landing, f"alfa/invoices/2026-03-02/{p7m}", b""))
+    # One invoice (a line and its VAT summary), a lot of two bodies (2 + 1 lines, a summary
+    # each), and the same lot again inside a signed envelope: 2 + 5 + 5 rows.
+    folder = "alfa/invoices/2026-03-02"
+    _put(landing, f"{folder}/IT01234567890_00101.xml", _fattura("FA-123", (1,)))
+    _put(landing, f"{folder}/IT01234567890_00103.xml", _fattura("FA-LOT", (2, 1)))
+    _put(landing, f"{folder}/IT01234567890_00103.xml.p7m", _signed(_fattura("FA-LOT", (2, 1))))
     _put(
         landing,
         "nuvola/orders/2026-03-02/ordini_20260302.csv",
@@ -422,10 +461,7 @@ def test_unreadable_files_are_recorded_and_quarantined_and_the_run_goes_on(setti
     _put(settings.landing_dir, f"{folder}/IT01234567890_00001.xml", b"<p:FatturaElettronica><oops")
     _put(settings.landing_dir, f"{folder}/IT01234567890_00002.xml.p7m", b"\x30\x82\x01\x00broken")
     _put(settings.landing_dir, f"{folder}/leggimi.txt", "consegna di marzo")
-    shutil.copy(
-        SAMPLES / "official-sdi/IT01234567890_FPA01.xml",
-        _put(settings.landing_dir, f"{folder}/IT01234567890_00003.xml", b""),
-    )
+    _put(settings.landing_dir, f"{folder}/IT01234567890_00003.xml", _fattura("FA-3", (1,)))
     _put(
         settings.landing_dir,
         "nuvola/orders/2026-03-03/ordini_x.csv",
@@ -662,9 +698,9 @@ def test_a_crash_loses_only_its_batch_and_the_rerun_loads_the_same_rows(
     settings, monkeypatch, tmp_path
 ):
     folder = settings.landing_dir / "alfa/invoices/2026-03-02"
-    sample = (folder / "IT01234567890_FPR01.xml").read_bytes()
+    sample = (folder / "IT01234567890_00101.xml").read_bytes()
     for n in range(1, 8):  # seven more invoices, each its own bytes
-        invoice = sample.replace(b"<Numero>123</Numero>", f"<Numero>9{n}</Numero>".encode())
+        invoice = sample.replace(b"<Numero>FA-123-1</Numero>", f"<Numero>9{n}</Numero>".encode())
         _put(settings.landing_dir, f"alfa/invoices/2026-03-03/IT01234567890_{n:05d}.xml", invoice)
     monkeypatch.setattr(ingest, "FILES_PER_TRANSACTION", 3)
     monkeypatch.setattr(writer, "BATCH_ROWS", 2)  # batches go out half way through files too
