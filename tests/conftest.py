@@ -7,6 +7,7 @@ under a file lock in the run's shared temporary folder; the others load what it 
 
 import os
 import pickle
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -51,7 +52,8 @@ def shared_once(tmp_path_factory, name: str, build: Callable[[Path], object]) ->
             return pickle.loads(saved.read_bytes())
         if failed.exists():  # another worker tried: fail as fast, with its reason
             raise RuntimeError(f"{name} failed to build earlier in this run: {failed.read_text()}")
-        folder.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)  # what a worker that died mid-build left
+        folder.mkdir(parents=True)
         try:
             result = build(folder)
         except BaseException as exc:
