@@ -85,6 +85,13 @@ class Nights:
         self.summaries: dict = {}
         self.publications: dict = {}
 
+    @classmethod
+    def restore(cls, state: dict) -> "Nights":
+        """The nights another worker ran, from their attributes."""
+        nights = cls.__new__(cls)
+        nights.__dict__.update(state)
+        return nights
+
     def run(self) -> "Nights":
         from backoffice import pipeline, publish
 
@@ -102,7 +109,8 @@ def published_nights(tmp_path_factory) -> Nights:
     """
     from datetime import date
 
-    def build(root: Path) -> Nights:
-        return Nights(root, (date(2026, 3, 2), date(2026, 3, 9)), lines=160, seed=11).run()
+    def build(root: Path) -> dict:
+        nights = Nights(root, (date(2026, 3, 2), date(2026, 3, 9)), lines=160, seed=11).run()
+        return vars(nights)  # plain data: a class of a conftest module does not unpickle
 
-    return shared_once(tmp_path_factory, "published-nights", build)
+    return Nights.restore(shared_once(tmp_path_factory, "published-nights", build))

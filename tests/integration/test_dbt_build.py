@@ -277,6 +277,18 @@ def _build_raw_warehouse(path: Path) -> None:
         con.close()
 
 
+def _import_no_cases(warehouse: Path) -> None:
+    """What the night's case import step writes before dbt when no case exists yet."""
+    import pyarrow as pa
+
+    from backoffice.cases.night import CASE_STATE_SQL, STATE_COLUMNS
+
+    empty = pa.table({column: pa.array([], pa.string()) for column in STATE_COLUMNS})
+    with duckdb.connect(str(warehouse)) as con:
+        con.register("case_state_arrow", empty)
+        con.execute(CASE_STATE_SQL)
+
+
 def _dbt_build(warehouse: Path, as_of: str, work: Path, *, tests: bool = True) -> None:
     """dbt build as of `as_of`; without `tests`, models and seeds only (the reruns: faster).
 
@@ -338,6 +350,7 @@ OUTPUT_COLUMNS = [
 def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     _build_raw_warehouse(warehouse)
+    _import_no_cases(warehouse)
 
     # --- first run --------------------------------------------------------------------------
     _dbt_build(warehouse, FIRST_AS_OF, tmp_path)
