@@ -3,7 +3,7 @@
 export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: demo test setup lint conformance bench ui
+.PHONY: demo test setup lint conformance resilience bench ui
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==0.13.8"
@@ -17,14 +17,21 @@ lint: setup
 	$(UV) run --frozen ruff format --check .
 
 # sqlfluff (dbt templater) runs inside pytest: tests/integration/test_dbt_lint.py.
-# The conformance tests need the public format samples beside the project: `make conformance`.
+# Two folders have targets of their own (CI runs all three): tests/conformance needs the
+# public format samples beside the project; tests/resilience runs whole nights killed at
+# every step and the real scheduler on PostgreSQL (several minutes).
 test: lint
-	$(UV) run --frozen pytest --ignore=tests/conformance
+	$(UV) run --frozen pytest --ignore=tests/conformance --ignore=tests/resilience
 
 # The parsers against the official public samples (FatturaPA, TM Forum), read in place from
 # BACKOFFICE_REFERENCE_DIR (default: ../shared/reference beside the project).
 conformance: setup
 	$(UV) run --frozen pytest tests/conformance
+
+# A night killed (kill -9) during each step and rerun to the same publication; the real
+# scheduler, DAG processor and API server on a throwaway PostgreSQL.
+resilience: setup
+	$(UV) run --frozen pytest tests/resilience
 
 # A night at LINES order lines (default 5000) beside the parse floor and the naive peer;
 # the table is printed and appended to docs/benchmarks.md.
