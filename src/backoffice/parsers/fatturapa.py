@@ -190,14 +190,16 @@ def _local(element: etree._Element) -> str:
 
 
 def _children(element: etree._Element | None, name: str) -> list[etree._Element]:
+    """Children by local name in any namespace (or none), matched by lxml in C."""
     if element is None:
         return []
-    return [c for c in element if isinstance(c.tag, str) and _local(c) == name]
+    return list(element.iterchildren("{*}" + name))
 
 
 def _child(element: etree._Element | None, name: str) -> etree._Element | None:
-    found = _children(element, name)
-    return found[0] if found else None
+    if element is None:
+        return None
+    return next(element.iterchildren("{*}" + name), None)
 
 
 def _text(element: etree._Element | None, name: str) -> str | None:
