@@ -1,7 +1,7 @@
 """The review app: the back office's work queue, served inside Airflow by its API server.
 
 `create_app` builds one FastAPI app from one router per area (queue, exception, customer,
-export, workload, rows not loaded, glossary and report). Authentication is declared once,
+export, workload, rows not loaded, claims, glossary and report). Authentication is declared once,
 on the app: every route depends on Airflow's logged-in user. The write routers add the
 writer dependency, so a new write route cannot forget the role check.
 
@@ -15,7 +15,17 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from backoffice.errors import BackofficeError
-from backoffice.review import audit, case, customer, docs, export, ingest, queue, workload
+from backoffice.review import (
+    audit,
+    case,
+    claims,
+    customer,
+    docs,
+    export,
+    ingest,
+    queue,
+    workload,
+)
 from backoffice.review.auth import viewer, writer
 from backoffice.review.web import render
 from backoffice.settings import Settings
@@ -34,9 +44,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or Settings.from_env()
     for router in (queue.router, case.router, customer.router, export.router,
-                   workload.router, ingest.router, docs.router, audit.router):  # fmt: skip
+                   workload.router, ingest.router, docs.router, audit.router,
+                   claims.router):  # fmt: skip
         app.include_router(router)
-    for router in (queue.write_router, case.write_router):
+    for router in (queue.write_router, case.write_router, claims.write_router):
         app.include_router(router, dependencies=[Depends(writer)])
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(BackofficeError, _backoffice_error)
