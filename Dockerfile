@@ -3,6 +3,7 @@
 FROM python:3.11-slim
 
 ENV UV_PYTHON_DOWNLOADS=never \
+    UV_COMPILE_BYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/backoffice/.venv \
     PATH=/opt/backoffice/.venv/bin:$PATH \
     BACKOFFICE_PROJECT_DIR=/opt/backoffice \
@@ -22,7 +23,6 @@ COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --extra deploy --no-install-project
 COPY . .
 RUN uv sync --frozen --no-dev --extra deploy \
-    && BACKOFFICE_WAREHOUSE_PATH=/tmp/parse.duckdb dbt parse --project-dir dbt_project --profiles-dir dbt_project \
     && useradd --create-home --uid 50000 airflow \
     && mkdir -p /data /landing /opt/airflow && chown -R airflow /data /opt/airflow /opt/backoffice/dbt_project
 USER airflow

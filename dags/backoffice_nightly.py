@@ -24,6 +24,7 @@ from backoffice import pipeline
 from backoffice.airflow_env import WRITER_POOL
 from backoffice.assets import published_warehouse, raw_tables
 from backoffice.orchestration import DBT_LAYERS
+from backoffice.preflight import DAG_START_DATE
 from backoffice.settings import Settings
 
 settings = Settings.from_env()
@@ -33,7 +34,7 @@ FEED_LABEL = "{{ task.op_kwargs['feed']['source'] }}/{{ task.op_kwargs['feed']['
 @dag(
     dag_id="backoffice_nightly",
     schedule="0 2 * * *",
-    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Rome"),
+    start_date=pendulum.datetime(*DAG_START_DATE.timetuple()[:3], tz="Europe/Rome"),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,

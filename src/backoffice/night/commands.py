@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from backoffice.airflow_env import DAG_ID, airflow_environment, ensure_airflow, tool
 from backoffice.cli import iso_date
 from backoffice.errors import BackofficeError
+from backoffice.preflight import check_before_night
 from backoffice.published import write_exceptions_csv
 from backoffice.settings import Settings
 
@@ -67,7 +68,13 @@ def _generate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_nightly(settings: Settings, as_of: date) -> Path:
-    """Run the nightly DAG through Airflow for one date; return the run's summary file."""
+    """Run the nightly DAG through Airflow for one date; return the run's summary file.
+
+    Plain mistakes (no landing zone, a date the DAG cannot run) are refused before Airflow
+    starts: under `airflow dags test` a date before the DAG's start would run no task and
+    still count as a success.
+    """
+    check_before_night(settings, as_of)
     env = airflow_environment(settings)
     ensure_airflow(settings, env)
     run_dir = settings.runs_dir / as_of.isoformat()
