@@ -246,6 +246,40 @@ def test_corrupt_rows_are_quarantined_with_a_reason(sample, runs):
         assert len(quarantined[key]) > 10
 
 
+def _events(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_openlineage_has_a_complete_event_for_every_task_and_every_dbt_model(sample, runs):
+    """Airflow's OpenLineage provider and the night's dbt artifacts write events to files in
+    the data directory: no lineage server is needed."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    pipeline, _, _ = sample
+    lineage = pipeline.data / "lineage"
+    dag = DagBag(dag_folder=str(PROJECT / "dags")).dags["backoffice_nightly"]
+    completed = {
+        e["job"]["name"]
+        for e in _events(lineage / "airflow.ndjson")
+        if e.get("eventType") == "COMPLETE"
+    }
+    assert {f"backoffice_nightly.{t}" for t in dag.task_ids} <= completed
+    assert "backoffice_nightly" in completed, "the DAG run itself"
+
+    manifest = json.loads((pipeline.data / "dbt" / "target" / "manifest.json").read_text())
+    built = {
+        (n["schema"], n["name"])
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["config"].get("materialized") != "ephemeral"
+    }
+    night = _events(lineage / "dbt" / f"{SECOND.isoformat()}.ndjson")
+    done = {e["job"]["name"] for e in night if e.get("eventType") == "COMPLETE"}
+    missing = {(schema, name) for schema, name in built if not any(
+        f".{schema}.backoffice.{name}." in job or job.endswith(f".{schema}.{name}") for job in done
+    )}  # fmt: skip
+    assert not missing, f"no COMPLETE event for {sorted(missing)}"
+
+
 def test_a_failing_check_leaves_the_previous_publication(sample, runs, tmp_path):
     pipeline, _, _ = sample
     before = publish.current_publication(pipeline.settings)
