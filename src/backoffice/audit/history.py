@@ -14,29 +14,7 @@ from datetime import date
 import duckdb
 
 from backoffice.errors import BackofficeError
-
-EXCEPTION_COLUMNS = (
-    "exception_id",
-    "exception_type",
-    "status",
-    "provider",
-    "customer_vat",
-    "order_id",
-    "order_line_id",
-    "invoice_number",
-    "invoice_line",
-    "period_month",
-    "as_of",
-    "detected_on",
-    "age_business_days",
-    "amount_eur",
-    "credited_eur",
-    "severity",
-    "owner",
-    "evidence",
-    "source_file",
-    "source_row",
-)
+from backoffice.published import EXCEPTION_COLUMNS
 
 # Mirrors dbt_project/models/marts/exceptions/exceptions.sql, with the night as a parameter.
 PUBLISHED_EXCEPTIONS_SQL = """
