@@ -16,6 +16,7 @@ import duckdb
 
 from backoffice.registry import load_registry
 from backoffice.report import report_path
+from backoffice.review import words  # the report's and the app's words for amounts
 from backoffice.run_records import records
 from backoffice.settings import Settings
 
@@ -135,19 +136,22 @@ def render_text(s: RunSummary) -> str:
     lines = [f"Back-office nightly run as of {s.as_of.isoformat()}: published {s.published}", ""]
     lines.append(
         f"{'exception type':<28}{'open':>6}{'new':>6}{'credited':>10}{'resolved':>10}"
-        f"{'open EUR':>14}"
+        f"{'open EUR':>14}  which is (net of credits)"
     )
     for t in s.by_type:
         lines.append(
             f"{t.exception_type:<28}{t.open:>6}{t.new_today:>6}{t.credited:>10}{t.resolved:>10}"
-            f"{t.open_amount_eur:>14,.2f}"
+            f"{abs(t.open_amount_eur):>14,.2f}  "
+            f"{words.amount_meaning(t.open_amount_eur, t.exception_type).removesuffix(' by')}"
         )
     if not s.by_type:
         lines.append("(no exceptions)")
     lines += [
         "",
         f"Owed to customers (open, net of credits): EUR {s.owed_to_customers_eur:,.2f}",
-        f"Under-billed by providers (open):         EUR {s.under_billed_eur:,.2f}",
+        f"Under-billed by providers (open):         EUR {abs(s.under_billed_eur):,.2f}"
+        " (they may still bill it; no customer is owed it)",
+        "Amounts are net of VAT; what each exception type means: docs/glossary.md",
         f"Files: {s.files_landed} landed: {s.files_loaded} loaded, {s.files_redelivered} "
         f"re-deliveries skipped, {s.files_unreadable} unreadable, {s.files_unexpected} "
         f"unexpected (not where the registry expects a file); rows: {s.rows_loaded} loaded, "
