@@ -50,10 +50,16 @@ def write_report(settings: Settings, con: duckdb.DuckDBPyConnection, as_of: date
         settings.gx_dir / "data_docs" / "index.html",
         run_dir,
         glossary if glossary.is_file() else None,
+        dbt_docs_page(settings),
     )
     _write_atomically(path, render(data, links))
     _write_atomically(latest_path(settings), _pointer_page(as_of))
     return path
+
+
+def dbt_docs_page(settings: Settings) -> Path:
+    """The night's dbt docs (written by the audit step before publication): one static page."""
+    return settings.data_dir / "docs" / "dbt" / "index.html"
 
 
 def _pointer_page(as_of: date) -> str:

@@ -43,8 +43,15 @@ class Links:
     """Where the page points, relative to the folder it is written in."""
 
     def __init__(
-        self, report_dir: Path, data_docs: Path, run_dir: Path, glossary: Path | None = None
+        self,
+        report_dir: Path,
+        data_docs: Path,
+        run_dir: Path,
+        glossary: Path | None = None,
+        dbt_docs: Path | None = None,
     ) -> None:
+        self.dbt_docs = _relative(dbt_docs, report_dir) if dbt_docs else None
+        self.dbt_docs_exists = bool(dbt_docs and dbt_docs.is_file())
         self.data_docs = _relative(data_docs, report_dir)
         self.data_docs_exists = data_docs.is_file()
         self.summary = _relative(run_dir / "summary.txt", report_dir)
@@ -715,6 +722,14 @@ def _where_section(data: ReportData, links: Links) -> etree._Element:
                 h("a", {"href": links.data_docs, "id": "data-docs"}, links.data_docs),
                 None if links.data_docs_exists else " (not built in this data directory yet)",
             ),
+            h(
+                "li",
+                None,
+                "What every table and column of the warehouse means (dbt docs): ",
+                h("a", {"href": links.dbt_docs, "id": "dbt-docs"}, links.dbt_docs),
+            )
+            if links.dbt_docs_exists
+            else None,
             h(
                 "li",
                 None,

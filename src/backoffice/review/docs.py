@@ -39,6 +39,17 @@ def report(request: Request, settings: SettingsDep):
     return HTMLResponse(reports[-1].read_text(encoding="utf-8"))
 
 
+@router.get("/dbt-docs", name="dbt_docs")
+def dbt_docs(settings: SettingsDep):
+    """What every table and column means: the night's dbt docs, one self-contained page."""
+    from backoffice.report import dbt_docs_page
+
+    page = dbt_docs_page(settings)
+    if not page.is_file():
+        raise HTTPException(404, "no dbt docs yet: the night writes them before it publishes")
+    return HTMLResponse(page.read_text(encoding="utf-8"))
+
+
 @router.get("/static/{name}", name="static")
 def static(name: str):
     if name not in STATIC:

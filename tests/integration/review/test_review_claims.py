@@ -52,3 +52,10 @@ def test_a_clerk_makes_a_claim_pack_and_an_auditor_may_only_read_it(
     assert sheet.max_row > 1
     assert auditor.get("/claims/alfa/..%2F..%2Fcases%2Fcases.sqlite").status_code == 404
     assert auditor.get("/claims/nobody/x.xlsx").status_code == 404
+
+
+def test_the_nights_dbt_docs_are_served_to_logged_in_users_only(auditor, anonymous):
+    page = auditor.get("/dbt-docs", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "exception_history" in page.text, "the models are in the page"
+    assert anonymous.get("/dbt-docs").status_code == 401
