@@ -18,8 +18,9 @@ from typing import Any
 
 import duckdb
 
+from backoffice.published import SEVERITIES
+
 CENT = Decimal("0.01")
-SEVERITIES = ("high", "medium", "low")
 AGING_BUCKETS = ("0\u20132", "3\u20137", "8\u201315", "16\u201330", "over 30")
 NEW_EXCEPTIONS_SHOWN = 500
 

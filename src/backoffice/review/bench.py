@@ -22,13 +22,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from backoffice.review import words
+from backoffice import published
 from backoffice.settings import Settings
 
 PROVIDERS = ("alfa", "nuvola", "cirrus")
 ASSIGNEES = (None, "anna", "marco", "giulia", "paolo", "lucia")
 STATUSES = ("new", "in_progress", "waiting_provider", "waiting_customer", "closed")
-OWNER = {t: "provider_billing" for t in words.EXCEPTION_TYPES}
+OWNER = {t: "provider_billing" for t in published.EXCEPTION_TYPES}
 OWNER.update(
     ORDER_NOT_SUBMITTED="back_office",
     ORDER_ENTRY_MISMATCH="back_office",
@@ -50,7 +50,7 @@ def fill(settings: Settings, count: int, seed: int = 7) -> None:
     with CaseStore.open(settings) as store:
         batch: list[dict] = []
         for n in range(count):
-            kind = rng.choice(words.EXCEPTION_TYPES)
+            kind = rng.choice(published.EXCEPTION_TYPES)
             detected = start + timedelta(days=rng.randrange(430))
             amount = Decimal(rng.randrange(-60000, 90000)) / 100
             status = rng.choices(STATUSES, weights=(30, 20, 15, 5, 30))[0]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from backoffice.review import sources, words
+from backoffice import published
+from backoffice.review import sources
 from backoffice.review.auth import WriterDep
 from backoffice.review.web import (
     MULTI,
@@ -63,9 +64,9 @@ def _choices(store) -> dict[str, tuple[str, ...]]:
     from backoffice.cases.store import STATUSES
 
     return {
-        "type": words.EXCEPTION_TYPES,
-        "severity": words.SEVERITIES,
-        "owner": words.OWNERS,
+        "type": published.EXCEPTION_TYPES,
+        "severity": published.SEVERITIES,
+        "owner": published.OWNERS,
         "status": STATUSES,
         "exception_status": ("open", "credited", "resolved"),
         "assignee": tuple(n for n in store.config.people if store.config.may_write(n)),

@@ -18,24 +18,6 @@ SIGN_CONVENTION = (
     "than agreed (no customer is owed anything; the provider may bill it later)."
 )
 
-EXCEPTION_TYPES = (
-    "ORDER_NOT_SUBMITTED",
-    "ORDER_STUCK",
-    "ORDER_REJECTED",
-    "ORDER_ENTRY_MISMATCH",
-    "DUPLICATE_CHARGE",
-    "BILLED_NOT_ACTIVE",
-    "BILLED_AFTER_CANCELLATION",
-    "BILLED_BEFORE_ACTIVATION",
-    "PRICE_MISMATCH",
-    "QUANTITY_MISMATCH",
-    "PRORATA_ERROR",
-    "VAT_ERROR",
-    "ACTIVE_NOT_BILLED",
-    "UNMATCHED_CREDIT",
-)
-SEVERITIES = ("high", "medium", "low")
-OWNERS = ("back_office", "provider_billing", "customer_care")
 CENT = Decimal("0.01")
 
 
