@@ -37,12 +37,15 @@ def resolve_as_of(requested: str | None, logical_date: datetime | None) -> date:
 
 def begin_run(settings: Settings, as_of: date) -> dict[str, Any]:
     """Start the private build from the current publication and lay down the raw schema."""
+    from backoffice.feeds.health import record_feed_schedule
     from backoffice.preflight import check_before_night
 
     check_before_night(settings, as_of)
     warehouse = publish.start_build(settings)
+    registry = load_registry(settings.registry_path)
     with duckdb.connect(str(warehouse)) as con:
-        ingest.ensure_raw_schema(con, load_registry(settings.registry_path))
+        ingest.ensure_raw_schema(con, registry)
+        record_feed_schedule(con, registry)
     run_dir = run_directory(settings, as_of)
     run_dir.mkdir(parents=True, exist_ok=True)
     # A rerun of the night starts its dbt results afresh (each layer archives its own).

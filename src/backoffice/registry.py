@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from backoffice.feeds.rhythm import Rhythm, parse_rhythm
 from backoffice.warehouse.tables import TABLES
 
 CANONICAL_STATES: tuple[str, ...] = (
@@ -60,7 +61,16 @@ _DIALECT_KEYS = {
     "ambiguous_time",
     "nonexistent_time",
 }
-_FEED_KEYS = {"kind", "format", "patterns", "dialect", "columns", "constants", "description"}
+_FEED_KEYS = {
+    "kind",
+    "format",
+    "patterns",
+    "dialect",
+    "columns",
+    "constants",
+    "description",
+    "rhythm",
+}
 _SOURCE_KEYS = {"description", "states", "feeds"}
 
 
@@ -102,6 +112,7 @@ class Feed:
     columns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     constants: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     description: str = ""
+    rhythm: Rhythm | None = None  # expected deliveries (feed health); None: never late
 
 
 @dataclass(frozen=True)
@@ -251,6 +262,7 @@ class _Loader:
             format=fmt,
             patterns=patterns,
             description=str(spec.get("description", "")),
+            rhythm=self.rhythm(spec.get("rhythm"), f"{key}.rhythm"),
         )
         if fmt != "delimited":
             for extra in ("dialect", "columns", "constants"):
@@ -262,6 +274,14 @@ class _Loader:
         return Feed(
             **{**feed.__dict__, "dialect": dialect, "columns": columns, "constants": constants}
         )
+
+    def rhythm(self, spec: Any, key: str) -> Rhythm | None:
+        if spec is None:
+            return None
+        try:
+            return parse_rhythm(spec)
+        except ValueError as exc:
+            raise self.fail(key, str(exc)) from None
 
     def feed_dialect(self, spec: Any, key: str, dialects: dict[str, Dialect]) -> Dialect:
         """A dialect name, or a mapping with an optional `base` name and overrides."""
