@@ -54,7 +54,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from backoffice.parsers import FileUnreadable, Record, parse_file
+from backoffice.parsers import FileUnreadable, Record, get_format, parse_file
 from backoffice.registry import Feed, Registry, load_registry
 from backoffice.settings import PROJECT_DIR, Settings
 from backoffice.warehouse import schema
@@ -76,7 +76,6 @@ FILES_PER_TRANSACTION = 1000  # a crash loses at most this many files' work
 BYTES_PER_TRANSACTION = 256 << 20
 SAMPLE_MARKER = ".backoffice-sample"  # written by `backoffice generate` at the landing root
 _DELIVERY_DIR = re.compile(r"\d{4}-\d{2}-\d{2}")
-_FATTURAPA_SUMMARIES = "invoice_vat_summaries"
 
 
 @dataclass(frozen=True)
@@ -300,7 +299,7 @@ class _Batch:
         feed = load.feed
         self.first_loaded = _first_loaded(con, feed.source, feed.name)
         constants = {"_load_id": load.load_id, "_loaded_at": load.loaded_at}
-        tables = [feed.kind] + ([_FATTURAPA_SUMMARIES] if feed.format == "fatturapa" else [])
+        tables = [feed.kind, *get_format(feed.format).also_fills]
         self.tables = {name: feed_table_writer(con, TABLES[name], constants) for name in tables}
         self.quarantine = feed_quarantine_writer(
             con,

@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
 from backoffice.feeds.rhythm import Rhythm, parse_rhythm
+
+if TYPE_CHECKING:
+    from backoffice.parsers.formats import Format
 from backoffice.warehouse.tables import TABLES
 
 CANONICAL_STATES: tuple[str, ...] = (
@@ -31,17 +34,6 @@ CANONICAL_STATES: tuple[str, ...] = (
     "REJECTED",
     "ACTIVE",
     "TERMINATED",
-)
-
-# Which raw tables (kinds) each format family can load.
-FORMAT_KINDS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {
-        "delimited": frozenset(
-            {"crm_signed_orders", "provider_orders", "provider_order_events", "invoice_lines"}
-        ),
-        "tmf622_ndjson": frozenset({"provider_orders", "provider_order_events"}),
-        "fatturapa": frozenset({"invoice_lines"}),
-    }
 )
 
 ISO8601 = "iso8601"
@@ -241,13 +233,12 @@ class _Loader:
         key = f"sources.{source}.feeds.{name}"
         spec = self.mapping(spec, key, _FEED_KEYS)
         fmt = spec.get("format")
-        if fmt not in FORMAT_KINDS:
-            raise self.fail(f"{key}.format", f"{fmt!r} is not one of {sorted(FORMAT_KINDS)}")
+        declared = self.file_format(fmt, f"{key}.format")
         kind = spec.get("kind")
-        if kind not in FORMAT_KINDS[fmt]:
+        if kind not in declared.kinds:
             raise self.fail(
                 f"{key}.kind",
-                f"{kind!r} cannot be loaded from {fmt}; use {sorted(FORMAT_KINDS[fmt])}",
+                f"{kind!r} cannot be loaded from {fmt}; use {sorted(declared.kinds)}",
             )
         patterns = spec.get("patterns")
         if isinstance(patterns, str):
@@ -264,7 +255,7 @@ class _Loader:
             description=str(spec.get("description", "")),
             rhythm=self.rhythm(spec.get("rhythm"), f"{key}.rhythm"),
         )
-        if fmt != "delimited":
+        if not declared.mapped:
             for extra in ("dialect", "columns", "constants"):
                 if extra in spec:
                     raise self.fail(f"{key}.{extra}", f"not used by format {fmt}")
@@ -274,6 +265,15 @@ class _Loader:
         return Feed(
             **{**feed.__dict__, "dialect": dialect, "columns": columns, "constants": constants}
         )
+
+    def file_format(self, name: Any, key: str) -> Format:
+        """The registered format (parsers/formats.py) the feed names."""
+        from backoffice.parsers.formats import UnknownFormat, get_format
+
+        try:
+            return get_format(name if isinstance(name, str) else str(name))
+        except UnknownFormat as exc:
+            raise self.fail(key, str(exc.args[0])) from None
 
     def rhythm(self, spec: Any, key: str) -> Rhythm | None:
         if spec is None:

@@ -11,12 +11,12 @@ night would load the rest and report them.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backoffice.parsers import FileUnreadable, Record, parse_file
+from backoffice.parsers import FileUnreadable, Record, parse_file, read_header
+from backoffice.parsers.drift import Change, against_mapping
 from backoffice.registry import Feed, Registry
 
 FIRST_ROWS = 5
@@ -37,6 +37,7 @@ class FileCheck:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # row, reason
     unknown_states: dict[str, list[str]] = field(default_factory=dict)  # state -> rows
     unreadable: str | None = None
+    drift: list[Change] = field(default_factory=list)  # against the registry's mapping
 
     @property
     def can_load(self) -> bool:
@@ -69,8 +70,7 @@ def _check(feed: Feed, states: Any, path: Path) -> FileCheck:
     from backoffice.ingest import matches_feed
 
     result = FileCheck(path=path, name_matches=matches_feed(path.name, feed))
-    if feed.format == "delimited" and feed.dialect is not None:
-        _read_header(feed, path, result)
+    _read_header(feed, path, result)
     try:
         for item in parse_file(path, feed):
             result.rows_read += 1
@@ -89,18 +89,18 @@ def _check(feed: Feed, states: Any, path: Path) -> FileCheck:
 
 
 def _read_header(feed: Feed, path: Path, result: FileCheck) -> None:
-    dialect = feed.dialect
-    assert dialect is not None
+    """The header, how the registry maps it, and its drift from the mapping (if it has one)."""
     try:
-        with path.open(encoding=dialect.encoding, errors="replace", newline="") as fh:
-            header = next(csv.reader(fh, delimiter=dialect.delimiter, quotechar=dialect.quotechar))
-    except (StopIteration, csv.Error, OSError):
-        return
-    names = [h.strip().lstrip("\ufeff") for h in header]
+        names = read_header(path, feed)
+    except (FileUnreadable, UnicodeError, OSError):
+        return  # the parse below says why, with the same reason a night would give
+    if names is None:
+        return  # a format without a header row (TMF622, FatturaPA)
     result.header = names
     result.mapping = [(f, c, c in names) for f, c in feed.columns.items()]
     mapped = set(feed.columns.values())
-    result.unmapped_columns = [n for n in names if n not in mapped]
+    result.unmapped_columns = [n for n in names if n and n not in mapped]
+    result.drift = against_mapping(names, feed.columns)
 
 
 def render_text(source: str, feed_name: str, checks: list[FileCheck]) -> str:
@@ -117,6 +117,8 @@ def render_text(source: str, feed_name: str, checks: list[FileCheck]) -> str:
                 lines.append(f"    {fld:<24} <- {column:<24} {mark}")
             if check.unmapped_columns:
                 lines.append(f"  columns not used: {', '.join(check.unmapped_columns)}")
+            for change in check.drift:
+                lines.append(f"  schema drift: {change.sentence()}")
         for row, values in check.first_records:
             shown = ", ".join(f"{k}={_show(v)}" for k, v in values.items() if v is not None)
             lines.append(f"  row {row}: {shown}")

@@ -14,36 +14,13 @@ import re
 from pathlib import Path
 
 from backoffice.errors import BackofficeError
-from backoffice.registry import FORMAT_KINDS, RegistryError, load_registry
+from backoffice.parsers.drift import USUAL_NAMES
+from backoffice.parsers.formats import formats as registered_formats
+from backoffice.registry import RegistryError, load_registry
 from backoffice.warehouse.tables import TABLES
 
-# Usual header names of each canonical field, beside the field's own name.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "provider_order_id": ("id_ordine_fornitore", "id_ordine", "provider_order", "order_number"),
-    "order_id": ("rif_ordine", "ordine_cliente", "crm_order", "reseller_order"),
-    "order_line_id": ("rif_riga", "riga_ordine", "order_line", "line_id"),
-    "sku": ("codice_articolo", "articolo", "product_code", "codice_prodotto"),
-    "quantity": ("quantita", "qty", "qta"),
-    "unit_price": ("prezzo_unitario", "prezzo", "price"),
-    "submitted_at": ("data_inserimento", "created_at", "data_ordine"),
-    "event_id": ("id_evento", "event"),
-    "provider_state": ("stato", "state", "status"),
-    "state_at": ("data_ora", "data_evento", "changed_at", "timestamp"),
-    "reason": ("motivo", "note", "causale"),
-    "invoice_number": ("numero_documento", "numero_fattura", "invoice"),
-    "document_type": ("tipo_documento", "doc_type"),
-    "invoice_date": ("data_documento", "data_fattura"),
-    "related_invoice_number": ("rif_documento_collegato", "fattura_collegata"),
-    "customer_vat": ("cliente_piva", "partita_iva", "piva", "vat_number"),
-    "line_number": ("numero_riga", "riga", "line"),
-    "description": ("descrizione",),
-    "period_start": ("periodo_dal", "dal", "period_from"),
-    "period_end": ("periodo_al", "al", "period_to"),
-    "net_amount": ("importo", "imponibile", "amount"),
-    "vat_rate": ("aliquota_iva", "aliquota", "iva_percentuale"),
-    "vat_amount": ("imposta", "iva", "vat"),
-    "currency": ("valuta", "divisa"),
-}
+# Usual header names of each canonical field (declared with schema drift, which uses them too).
+SYNONYMS = USUAL_NAMES
 
 
 def _norm(name: str) -> str:
@@ -168,7 +145,8 @@ def add_entry(
 
 
 def formats() -> list[str]:
-    return sorted(FORMAT_KINDS)
+    """The names of the registered formats (built-ins and plug-ins)."""
+    return sorted(registered_formats())
 
 
 __all__ = [

@@ -1,28 +1,38 @@
-"""One parser per format family; each streams Records and Rejections for one file."""
+"""One module per file format; each streams Records and Rejections for one file.
+
+Formats are plug-ins declared in `parsers/formats.py` (the built-ins, and any
+package's entry points in the group `backoffice.formats`): the registry
+validates feeds against them and `parse_file` dispatches to them by name.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-from backoffice.parsers.delimited import parse_delimited
-from backoffice.parsers.fatturapa import parse_fatturapa
+from backoffice.parsers.formats import Format, formats, get_format
 from backoffice.parsers.records import FileUnreadable, Record, Rejection
-from backoffice.parsers.tmf622 import parse_tmf622
 from backoffice.registry import Feed
-
-Parser = Callable[[Path, Feed], Iterator[Record | Rejection]]
-
-PARSERS: dict[str, Parser] = {
-    "delimited": parse_delimited,
-    "tmf622_ndjson": parse_tmf622,
-    "fatturapa": parse_fatturapa,
-}
 
 
 def parse_file(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
     """Records and rejections of one landed file, in the feed's format."""
-    return PARSERS[feed.format](path, feed)
+    return get_format(feed.format).parse(path, feed)
 
 
-__all__ = ["PARSERS", "FileUnreadable", "Record", "Rejection", "parse_file"]
+def read_header(path: Path, feed: Feed) -> list[str] | None:
+    """The file's header column names, or None for a format without a header row."""
+    reader = get_format(feed.format).read_header
+    return None if reader is None else reader(path, feed)
+
+
+__all__ = [
+    "FileUnreadable",
+    "Format",
+    "Record",
+    "Rejection",
+    "formats",
+    "get_format",
+    "parse_file",
+    "read_header",
+]

@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from backoffice.parsers import rules
+from backoffice.parsers import mapping
 from backoffice.parsers.encoding import is_mojibake, prove_encoding
+from backoffice.parsers.formats import Format
 from backoffice.parsers.records import FileUnreadable, Record, Rejection
-from backoffice.parsers.values import LocaleReaders, Reader
+from backoffice.parsers.values import LocaleReaders
 from backoffice.registry import Feed
 from backoffice.warehouse.tables import TABLES
 
@@ -35,7 +36,7 @@ def parse_delimited(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
         raise FileUnreadable(f"{feed.source}/{feed.name} has no dialect in the registry")
     table = TABLES[feed.kind]
     readers = LocaleReaders(dialect)
-    constants = _constants(feed, readers)
+    base = mapping.constants(feed, readers)
     skip = prove_encoding(path, dialect.encoding, f"{feed.source}/{feed.name}")
     with path.open("rb") as raw, _text(raw, skip, dialect.encoding) as fh:
         rows = csv.reader(fh, delimiter=dialect.delimiter, quotechar=dialect.quotechar)
@@ -45,7 +46,8 @@ def parse_delimited(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
             raise FileUnreadable("the file is empty: no header row") from None
         except csv.Error as exc:
             raise FileUnreadable(f"the header row is not valid CSV: {exc}") from None
-        plan = _plan(header, feed, readers)
+        names = mapping.header_names(header)
+        planned = mapping.plan(names, feed, readers)
         width = len(header)
         number = 0
         while True:
@@ -58,7 +60,23 @@ def parse_delimited(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
             number += 1
             if not row:
                 continue
-            yield _row(row, number, width, plan, header, feed, table.name, constants)
+            yield _row(row, number, width, planned, names, feed, table.name, base)
+
+
+def read_header(path: Path, feed: Feed) -> list[str]:
+    """The header row's column names (for feeds check, feeds new and schema drift)."""
+    dialect = feed.dialect
+    if dialect is None:
+        raise FileUnreadable(f"{feed.source}/{feed.name} has no dialect in the registry")
+    skip = prove_encoding(path, dialect.encoding, f"{feed.source}/{feed.name}")
+    with path.open("rb") as raw, _text(raw, skip, dialect.encoding) as fh:
+        try:
+            header = next(csv.reader(fh, delimiter=dialect.delimiter, quotechar=dialect.quotechar))
+        except StopIteration:
+            raise FileUnreadable("the file is empty: no header row") from None
+        except csv.Error as exc:
+            raise FileUnreadable(f"the header row is not valid CSV: {exc}") from None
+    return mapping.header_names(header)
 
 
 def _text(raw: io.BufferedReader, skip: int, encoding: str) -> io.TextIOWrapper:
@@ -67,77 +85,36 @@ def _text(raw: io.BufferedReader, skip: int, encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
 
 
-_Plan = list[tuple[str, int, Reader, bool]]
-
-
-def _plan(header: list[str], feed: Feed, readers: LocaleReaders) -> _Plan:
-    """For each mapped field: its column index, reader and whether it is required."""
-    names = [h.strip().lstrip("\ufeff") for h in header]
-    table = TABLES[feed.kind]
-    missing = [c for c in feed.columns.values() if c not in names]
-    if missing:
-        raise FileUnreadable(
-            f"the header lacks column(s) {missing} that the registry maps for "
-            f"{feed.source}/{feed.name}; the header is {names}"
-        )
-    repeated = sorted({c for c in feed.columns.values() if names.count(c) > 1})
-    if repeated:
-        raise FileUnreadable(f"the header repeats column(s) {repeated}")
-    plan: _Plan = []
-    for field, column in feed.columns.items():
-        spec = table.column(field)
-        plan.append((field, names.index(column), readers.reader(spec), spec.required))
-    return plan
-
-
-def _constants(feed: Feed, readers: LocaleReaders) -> dict[str, Any]:
-    table = TABLES[feed.kind]
-    values: dict[str, Any] = dict.fromkeys(table.names)  # unmapped optional fields stay null
-    if table.source_column:
-        values[table.source_column] = feed.source
-    for field, text in feed.constants.items():
-        try:
-            values[field] = readers.reader(table.column(field))(text) if text else None
-        except ValueError as exc:
-            raise FileUnreadable(f"registry constant {field} {text!r} {exc}") from None
-    return values
+def _read_text(cell: str, item: mapping.Planned) -> Any:
+    return item.read(cell)
 
 
 def _row(
     row: list[str],
     number: int,
     width: int,
-    plan: _Plan,
-    header: list[str],
+    planned: list[mapping.Planned],
+    names: list[str],
     feed: Feed,
     table: str,
-    constants: dict[str, Any],
+    base: dict[str, Any],
 ) -> Record | Rejection:
     if len(row) != width:
         return _reject(row, number, feed, f"has {len(row)} fields, the header has {width}")
-    values = dict(constants)
-    problems: list[str] = []
-    undecodable = _UNDECODABLE.search("\x00".join(row)) is not None
-    for field, index, read, required in plan:
-        raw = row[index]
-        if undecodable and _UNDECODABLE.search(raw):
-            problems.append(f"{header[index]} holds bytes that are not {feed.dialect.encoding}")
-        elif not raw.strip():
-            values[field] = None
-            if required:
-                problems.append(f"{header[index]} is empty")
-        else:
-            try:
-                values[field] = read(raw)
-            except ValueError as exc:
-                problems.append(f'{header[index]} "{raw}" {exc}')
-    if not problems and is_mojibake("\x00".join(row), feed.dialect.encoding):
+    encoding = feed.dialect.encoding
+    if _UNDECODABLE.search("\x00".join(row)) is not None:
+        bad = [names[p.index] for p in planned if _UNDECODABLE.search(row[p.index])]
+        if bad:
+            problem = "; ".join(f"{name} holds bytes that are not {encoding}" for name in bad)
+            return _reject(row, number, feed, problem)
+    values, problems = mapping.row_values(row, planned, names, base, _read_text)
+    if not problems and is_mojibake("\x00".join(row), encoding):
         problems.append(
             f"holds UTF-8 multi-byte sequences, but the file is declared "
-            f"{feed.dialect.encoding}: it would load as mojibake"
+            f"{encoding}: it would load as mojibake"
         )
     if not problems:
-        problems = rules.problems(table, values, feed.columns)
+        problems = mapping.judge(feed, values)
     if problems:
         return _reject(row, number, feed, "; ".join(problems))
     return Record(table, str(number), values)
@@ -152,3 +129,15 @@ def _reject(row: list[str], number: int, feed: Feed, problem: str) -> Rejection:
     text = out.getvalue().rstrip("\r\n")
     text = text.encode(dialect.encoding, "surrogateescape").decode(dialect.encoding, "replace")
     return Rejection(str(number), f"row {number}: {problem}", text)
+
+
+FORMAT = Format(
+    name="delimited",
+    kinds=frozenset(
+        {"crm_signed_orders", "provider_orders", "provider_order_events", "invoice_lines"}
+    ),
+    parse=parse_delimited,
+    mapped=True,
+    read_header=read_header,
+    description="CSV and other delimited text: dialect and header mapping from the registry",
+)

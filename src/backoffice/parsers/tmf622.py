@@ -17,6 +17,7 @@ from typing import Any
 
 from backoffice.parsers import rules
 from backoffice.parsers.encoding import prove_encoding
+from backoffice.parsers.formats import Format
 from backoffice.parsers.records import Record, Rejection
 from backoffice.parsers.values import check_decimal, check_int, parse_iso_instant
 from backoffice.registry import Feed
@@ -234,3 +235,11 @@ def _monthly_price(prices: Any) -> Decimal:
         return check_decimal(Decimal(value), 18, 4)
     except ValueError as exc:
         raise _Bad(f"price.dutyFreeAmount.value {value} {exc}") from None
+
+
+FORMAT = Format(
+    name="tmf622_ndjson",
+    kinds=frozenset(EXPECTED_EVENT),
+    parse=parse_tmf622,
+    description="TM Forum TMF622 v5 product-order events, one JSON object per line",
+)
