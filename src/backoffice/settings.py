@@ -191,3 +191,16 @@ class Settings:
     def statements_dir(self) -> Path:
         """`<customer_vat>/<as_of>.html|.txt`: the customer statements."""
         return self.data_dir / "statements"
+
+    # --- publication -------------------------------------------------------------
+    @property
+    def publication_mode(self) -> str:
+        """BACKOFFICE_PUBLICATION: `copy` (a full copy a night) or `parts` (shared Parquet).
+
+        `parts` publishes a small catalog of views over content-addressed Parquet files that
+        publications share, so a night writes only what changed (see publish.py).
+        """
+        mode = (self.env.get("BACKOFFICE_PUBLICATION") or "copy").strip().lower()
+        if mode not in ("copy", "parts"):
+            raise ValueError(f"BACKOFFICE_PUBLICATION must be copy or parts, not {mode!r}")
+        return mode
