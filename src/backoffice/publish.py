@@ -22,6 +22,18 @@ Only the newest `KEEP_PUBLICATIONS` publications are kept (the current one and
 the nights before it, for the readers that ask for an earlier night); at W
 bytes of warehouse the data directory holds about (KEEP_PUBLICATIONS + 1) x W
 and a night writes about W (see docs/benchmarks.md for W at a million lines).
+
+Without the full copy (BACKOFFICE_PUBLICATION=parts): the publication is a small
+catalog file of views over content-addressed Parquet parts that publications
+share (`warehouse/parts.py`); a night writes only the partitions that changed,
+and the data directory holds the build plus the union of the kept
+publications' parts (about W plus the compressed warehouse plus what the kept
+nights changed). Everything else stays: the same file names, the same pointer,
+the same read-only opening, the same build note. A build that must be laid down
+again is restored from the catalog's parts (a full write, but only after a
+failed night). Parts no kept publication reads are removed when a night
+publishes; a reader that keeps one connection open across `KEEP_PUBLICATIONS`
+nights would lose its parts (the review app opens one per request).
 """
 
 from __future__ import annotations
@@ -31,7 +43,7 @@ import json
 import os
 import shutil
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -39,10 +51,12 @@ import duckdb
 
 from backoffice.errors import BackofficeError
 from backoffice.settings import Settings
+from backoffice.warehouse import parts
 
 POINTER = "CURRENT"
 KEEP_PUBLICATIONS = 3
 BUILD_NOTE = ".published-as.json"  # beside the build: which publication it equals
+CATALOG = "publication-catalog.duckdb"  # beside the build: a catalog being assembled
 _HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 
 
@@ -55,12 +69,14 @@ class Publication:
     path: Path
     as_of: date
     published_at: datetime
+    written: dict[str, int] = field(default_factory=dict)  # bytes and parts (parts mode)
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "path": str(self.path),
             "as_of": self.as_of.isoformat(),
             "published_at": self.published_at.isoformat(),
+            **self.written,
         }
 
 
@@ -72,6 +88,7 @@ def start_build(settings: Settings) -> Path:
     """
     build = settings.build_warehouse
     build.parent.mkdir(parents=True, exist_ok=True)
+    relink(settings)
     current = current_publication(settings)
     note = _read_note(build)
     _note_path(build).unlink(missing_ok=True)  # from here on the build is being written
@@ -80,11 +97,21 @@ def start_build(settings: Settings) -> Path:
     for stale in (build, _wal(build)):
         stale.unlink(missing_ok=True)
     if current is not None:
-        tmp = build.with_name(build.name + ".tmp")
-        shutil.copyfile(current, tmp)
-        os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
-        os.replace(tmp, build)
+        materialize(current, build)
     return build
+
+
+def materialize(publication: Path, target: Path) -> None:
+    """A writable warehouse file at `target` equal to `publication` (a copy or a catalog)."""
+    target.unlink(missing_ok=True)
+    manifest = parts.read_manifest(publication)
+    if manifest is not None:
+        parts.restore(manifest, target)
+    else:
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.copyfile(publication, tmp)
+        os.replace(tmp, target)
+    os.chmod(target, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
 
 
 def publish(settings: Settings, as_of: date, *, now: datetime | None = None) -> Publication:
@@ -98,13 +125,24 @@ def publish(settings: Settings, as_of: date, *, now: datetime | None = None) -> 
     settings.published_dir.mkdir(parents=True, exist_ok=True)
     target = settings.published_dir / f"warehouse_{as_of.isoformat()}_{stamp}.duckdb"
     tmp = target.with_name(target.name + ".tmp")
-    shutil.copyfile(build, tmp)
+    written: dict[str, int] = {}
+    if settings.publication_mode == "parts":
+        current = current_publication(settings)
+        previous = parts.read_manifest(current) if current is not None else None
+        catalog = build.with_name(CATALOG)  # assembled privately, then copied into place
+        result = parts.publish_parts(build, catalog, settings.published_dir, previous)
+        shutil.copyfile(catalog, tmp)
+        catalog.unlink()
+        written = result.to_dict()
+    else:
+        shutil.copyfile(build, tmp)
+        written = {"bytes_written": tmp.stat().st_size}
     os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     os.replace(tmp, target)
     _switch_pointer(settings.published_dir, target.name)
     _write_note(build, target.name)
     _prune(settings.published_dir, keep=target.name)
-    return Publication(path=target, as_of=as_of, published_at=published_at)
+    return Publication(path=target, as_of=as_of, published_at=published_at, written=written)
 
 
 def current_publication(settings: Settings) -> Path | None:
@@ -122,7 +160,36 @@ def connect_published(settings: Settings) -> duckdb.DuckDBPyConnection:
         raise NoPublicationError(
             f"no published warehouse under {settings.published_dir}: run `backoffice run` first"
         )
-    return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path), read_only=True)
+    # A catalog's views read its parts: the one directory a locked-down reader may still read.
+    con.execute(
+        "set allowed_directories = [?]", [str(parts.parts_dir(settings.published_dir)) + "/"]
+    )
+    return con
+
+
+def relink(settings: Settings) -> list[Path]:
+    """Point the kept catalogs at this data directory's parts after it was moved or restored.
+
+    A catalog's views name their parts with absolute paths (any reader, in any directory,
+    opens the file as it is); a data directory moved elsewhere gets its catalogs written again
+    with the new paths, each replaced atomically. The next night does it; so can anyone.
+    """
+    here = str(parts.parts_dir(settings.published_dir))
+    moved: list[Path] = []
+    for catalog in sorted(settings.published_dir.glob("warehouse_*.duckdb")):
+        manifest = parts.read_manifest(catalog)
+        if manifest is None or manifest["parts_dir"] == here:
+            continue
+        manifest["parts_dir"] = here
+        info = catalog.stat()
+        tmp = catalog.with_name(catalog.name + ".relink")
+        parts.write_catalog(manifest, tmp)
+        os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.utime(tmp, ns=(info.st_atime_ns, info.st_mtime_ns))  # its age decides its pruning
+        os.replace(tmp, catalog)
+        moved.append(catalog)
+    return moved
 
 
 def _checkpoint(path: Path) -> None:
@@ -178,10 +245,14 @@ def _switch_pointer(directory: Path, name: str) -> None:
 
 
 def _prune(directory: Path, *, keep: str) -> None:
-    """Keep the newest publications; an old copy may still be open by a reader, which is fine."""
+    """Keep the newest publications, and the parts they read.
+
+    An old copy may still be open by a reader, which is fine; an old catalog's parts go with it.
+    """
     copies = sorted(
         (p for p in directory.glob("warehouse_*.duckdb") if p.name != keep),
         key=lambda p: p.stat().st_mtime_ns,
     )
     for old in copies[: max(0, len(copies) - (KEEP_PUBLICATIONS - 1))]:
         old.unlink(missing_ok=True)
+    parts.prune(directory, directory.glob("warehouse_*.duckdb"))

@@ -39,7 +39,11 @@ class Settings:
     # --- configuration shipped with the project -------------------------------
     @property
     def registry_path(self) -> Path:
-        return self.project_dir / "config" / "providers.yml"
+        """config/providers.yml, or the file BACKOFFICE_REGISTRY names (a copy under test)."""
+        override = self.env.get("BACKOFFICE_REGISTRY")
+        return (
+            Path(override).resolve() if override else self.project_dir / "config" / "providers.yml"
+        )
 
     @property
     def dbt_project_dir(self) -> Path:
@@ -202,5 +206,9 @@ class Settings:
         """
         mode = (self.env.get("BACKOFFICE_PUBLICATION") or "copy").strip().lower()
         if mode not in ("copy", "parts"):
-            raise ValueError(f"BACKOFFICE_PUBLICATION must be copy or parts, not {mode!r}")
+            from backoffice.errors import BackofficeError
+
+            raise BackofficeError(
+                f"BACKOFFICE_PUBLICATION is {mode!r}: set it to copy or parts, or leave it unset"
+            )
         return mode

@@ -86,7 +86,7 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     with duckdb.connect(str(path), read_only=True) as con:
         if not _has_manifest(con):
             return None
-        return json.loads(con.execute(f"select manifest from {MANIFEST_SCHEMA}.manifest").one()[0])
+        return json.loads(con.execute(f"select manifest from {MANIFEST_SCHEMA}.manifest").fetchone()[0])
 
 
 def publish_parts(
@@ -109,7 +109,9 @@ def publish_parts(
             "where not internal and not temporary order by schema_name, table_name"
         ).fetchall():
             table = _describe(con, schema, name, create_sql)
-            table["parts"] = _table_parts(con, table, earlier.get((schema, name)), directory, written)
+            table["parts"] = _table_parts(
+                con, table, earlier.get((schema, name)), directory, written
+            )
             tables.append(table)
         views = [
             {"schema": s, "name": n, "sql": sql}
@@ -133,9 +135,7 @@ def write_catalog(manifest: dict[str, Any], catalog: Path) -> None:
     with duckdb.connect(str(catalog)) as con:
         _create_schemas(con, manifest)
         for table in manifest["tables"]:
-            con.execute(
-                f"create view {_qualified(table)} as {_select_parts(table, directory)}"
-            )
+            con.execute(f"create view {_qualified(table)} as {_select_parts(table, directory)}")
         _create_views(con, manifest["views"])
         con.execute(f"create schema {MANIFEST_SCHEMA}")
         con.execute(f"create table {MANIFEST_SCHEMA}.manifest (manifest varchar)")
@@ -147,8 +147,14 @@ def write_catalog(manifest: dict[str, Any], catalog: Path) -> None:
         con.executemany(
             f"insert into {MANIFEST_SCHEMA}.parts values (?, ?, ?, ?, ?, ?)",
             [
-                (t["schema"], t["name"], str(directory / p["file"]), p["rows"], p["bytes"],
-                 len(p["keys"]))
+                (
+                    t["schema"],
+                    t["name"],
+                    str(directory / p["file"]),
+                    p["rows"],
+                    p["bytes"],
+                    len(p["keys"]),
+                )
                 for t in manifest["tables"]
                 for p in t["parts"]
             ],
@@ -323,9 +329,9 @@ def _key_expression(table: dict[str, Any]) -> str:
 def _has_manifest(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(
         con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = 'manifest'",
-            [MANIFEST_SCHEMA],
-        ).one()[0]
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [MANIFEST_SCHEMA, "manifest"],
+        ).fetchone()[0]
     )
 
 
