@@ -1,18 +1,27 @@
-"""Write-audit-publish: readers see only whole, checked copies."""
+"""Write-audit-publish: readers see only whole, checked publications.
+
+Every test of the pointer, the build note and pruning runs for both ways of publishing: a full
+copy (`copy`) and a catalog of views over shared Parquet parts (`parts`).
+"""
 
 from datetime import date
+from decimal import Decimal
 
 import duckdb
 import pytest
 
 from backoffice import publish
 from backoffice.settings import Settings
+from backoffice.warehouse import parts
 
 
-@pytest.fixture
-def settings(tmp_path):
+@pytest.fixture(params=["copy", "parts"])
+def settings(tmp_path, request):
     return Settings(
-        project_dir=tmp_path, landing_dir=tmp_path / "landing", data_dir=tmp_path / "data"
+        project_dir=tmp_path,
+        landing_dir=tmp_path / "landing",
+        data_dir=tmp_path / "data",
+        env={"BACKOFFICE_PUBLICATION": request.param},
     )
 
 
@@ -104,3 +113,196 @@ def test_a_night_that_failed_after_a_kept_build_starts_again_from_the_publicatio
     rebuilt = publish.start_build(settings)
     with duckdb.connect(str(rebuilt), read_only=True) as con:
         assert con.execute("select list(v) from t").fetchone()[0] == [1]
+
+
+# --- publication as shared Parquet parts ---------------------------------------------------
+
+
+@pytest.fixture
+def parts_settings(tmp_path):
+    return Settings(
+        project_dir=tmp_path,
+        landing_dir=tmp_path / "landing",
+        data_dir=tmp_path / "data",
+        env={"BACKOFFICE_PUBLICATION": "parts"},
+    )
+
+
+def night(settings: Settings, day: int, *statements: str) -> publish.Publication:
+    """A night: the build written by `statements`, then published as of March `day`."""
+    path = publish.start_build(settings)
+    with duckdb.connect(str(path)) as con:
+        for statement in statements:
+            con.execute(statement)
+    return publish.publish(settings, date(2026, 3, day))
+
+
+def rows(path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return sorted(con.execute(sql).fetchall())
+
+
+def part_files(settings: Settings) -> set[str]:
+    return {p.name for p in (settings.published_dir / "parts").iterdir()}
+
+
+RAW = "create table raw_loads (id integer, amount decimal(18,2), _load_id varchar not null)"
+MART = "create or replace table mart as select 'fixed' as label, 42::bigint as n"
+
+
+def load(night_id: str, count: int) -> str:
+    return f"insert into raw_loads select i, i * 1.25, '{night_id}' from range({count}) as r(i)"
+
+
+def test_types_survive_the_parts_exactly(parts_settings):
+    create = (
+        "create table typed (amount decimal(18,2), rate decimal(38,8), happened_at timestamptz, "
+        "day date, tags varchar[], big hugeint, kind enum('a', 'b'), pair struct(x integer), "
+        "id uuid, span interval, flag boolean, note varchar not null)"
+    )
+    insert = (
+        "insert into typed values (1234567890123456.78, 0.12345678, "
+        "'2026-03-29 01:30:00+00', '2026-03-29', ['x', null], 170141183460469231731687303715, "
+        "'b', {'x': 7}, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', interval 3 day, true, 'é')"
+    )
+    night(parts_settings, 2, create, insert, "create view typed_view as select amount from typed")
+    with duckdb.connect(str(parts_settings.build_warehouse), read_only=True) as con:
+        types = con.execute("describe typed").fetchall()
+        values = con.execute("select * from typed").fetchall()
+    with publish.connect_published(parts_settings) as con:
+        assert [t[:2] for t in con.execute("describe typed").fetchall()] == [t[:2] for t in types]
+        assert con.execute("select * from typed").fetchall() == values
+        assert con.execute("select * from typed_view").fetchall() == [(values[0][0],)]
+    restored = parts_settings.data_dir / "restored.duckdb"
+    publish.materialize(publish.current_publication(parts_settings), restored)
+    with duckdb.connect(str(restored), read_only=True) as con:
+        assert con.execute("describe typed").fetchall() == types  # NOT NULL kept too
+        assert con.execute("select * from typed").fetchall() == values
+        con.execute("select * from typed_view").fetchall()
+
+
+def test_a_second_night_writes_only_its_new_load(parts_settings):
+    first = night(parts_settings, 2, RAW, load("2026-03-02/alfa", 5000), MART)
+    before = part_files(parts_settings)
+    second = night(parts_settings, 3, load("2026-03-03/alfa", 10), MART)
+    assert second.written["parts_written"] == 1  # the new load; the old load and the mart shared
+    assert second.written["parts_shared"] == 2
+    assert part_files(parts_settings) - before and before <= part_files(parts_settings)
+    new_part = (part_files(parts_settings) - before).pop()
+    size = (parts_settings.published_dir / "parts" / new_part).stat().st_size
+    assert second.written["bytes_written"] < first.written["bytes_written"]
+    assert second.written["bytes_written"] - size == second.path.stat().st_size  # and the catalog
+    with publish.connect_published(parts_settings) as con:
+        assert con.execute("select count(*), sum(amount) from raw_loads").fetchone() == (
+            5010,
+            sum(i * Decimal("1.25") for i in range(5000))
+            + sum(i * Decimal("1.25") for i in range(10)),
+        )
+    assert rows(first.path, "select count(*) from raw_loads") == [(5000,)]
+
+
+def test_a_changed_partition_is_written_again(parts_settings):
+    night(parts_settings, 2, RAW, load("2026-03-02/alfa", 50), MART)
+    second = night(parts_settings, 3, "update raw_loads set amount = 0 where id = 7", MART)
+    assert second.written["parts_written"] == 1 and second.written["parts_shared"] == 1
+    with publish.connect_published(parts_settings) as con:
+        assert con.execute("select amount from raw_loads where id = 7").fetchone()[0] == 0
+
+
+def test_publishing_the_same_build_again_writes_no_part(parts_settings):
+    night(parts_settings, 2, RAW, load("2026-03-02/alfa", 50), MART)
+    build = parts_settings.build_warehouse
+    publish._note_path(build).unlink()  # as after a night that died after writing its parts
+    rebuilt = publish.start_build(parts_settings)  # restored from the catalog's parts
+    with duckdb.connect(str(rebuilt)) as con:
+        con.execute("checkpoint")
+    again = publish.publish(parts_settings, date(2026, 3, 2))
+    assert again.written["parts_written"] == 0
+
+
+def test_unreferenced_parts_go_and_the_kept_nights_stay_readable(parts_settings):
+    def mart_part(publication: publish.Publication) -> str:
+        sql = "select part_file from publication.parts where table_name = 'mart'"
+        return rows(publication.path, sql)[0][0].rsplit("/", 1)[-1]
+
+    published = [night(parts_settings, 1, RAW, load("2026-03-01/alfa", 3), MART)]
+    nights = publish.KEEP_PUBLICATIONS + 3
+    for day in range(2, nights + 1):
+        mart = f"create or replace table mart as select 'night {day}' as label, {day}::bigint as n"
+        published.append(night(parts_settings, day, load(f"2026-03-{day:02}/alfa", 3), mart))
+    marts = [mart_part(p) for p in published[-publish.KEEP_PUBLICATIONS :]]
+    kept = sorted(parts_settings.published_dir.glob("warehouse_*.duckdb"))
+    assert kept == sorted(p.path for p in published[-publish.KEEP_PUBLICATIONS :])
+    assert part_files(parts_settings) == parts.referenced(kept)
+    # one part per night's load (the latest night reads them all) and the kept nights' marts
+    assert len(part_files(parts_settings)) == nights + publish.KEEP_PUBLICATIONS
+    assert set(marts) <= part_files(parts_settings)
+    oldest_kept = published[-publish.KEEP_PUBLICATIONS]
+    day = oldest_kept.as_of.day
+    assert rows(oldest_kept.path, "select label from mart") == [(f"night {day}",)]
+    assert rows(oldest_kept.path, "select count(*) from raw_loads") == [(3 * day,)]
+
+
+def test_a_night_that_dies_writing_a_part_publishes_nothing(parts_settings, monkeypatch):
+    first = night(parts_settings, 2, RAW, load("2026-03-02/alfa", 50), MART)
+
+    def die(source, target):
+        raise KeyboardInterrupt("killed while writing a part")
+
+    monkeypatch.setattr(parts.os, "replace", die)
+    with pytest.raises(KeyboardInterrupt):
+        night(parts_settings, 3, load("2026-03-03/alfa", 50), MART)
+    monkeypatch.undo()
+    assert publish.current_publication(parts_settings) == first.path
+    assert rows(first.path, "select count(*) from raw_loads") == [(50,)]
+    half = [p for p in (parts_settings.published_dir / "parts").iterdir() if p.suffix == ".tmp"]
+    assert half, "the dying night left its half-written part"
+    again = night(parts_settings, 3, load("2026-03-03/alfa", 50), MART)
+    assert not [p for p in (parts_settings.published_dir / "parts").iterdir() if p.suffix == ".tmp"]
+    assert rows(again.path, "select count(*) from raw_loads") == [(100,)]  # not 150
+
+
+def test_a_reader_locked_to_the_warehouse_still_reads_the_parts(parts_settings, tmp_path):
+    night(parts_settings, 2, RAW, load("2026-03-02/alfa", 5), MART)
+    outside = tmp_path / "secret.csv"
+    outside.write_text("a\n1\n")
+    with publish.connect_published(parts_settings) as con:
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+        assert con.execute("select count(*) from raw_loads").fetchone()[0] == 5
+        with pytest.raises(duckdb.PermissionException):
+            con.execute(f"select * from read_csv('{outside}')").fetchall()
+
+
+def test_a_moved_data_directory_is_relinked_by_the_next_night(parts_settings, tmp_path):
+    night(parts_settings, 2, RAW, load("2026-03-02/alfa", 5), MART)
+    night(parts_settings, 3, load("2026-03-03/alfa", 5), MART)
+    moved = Settings(
+        project_dir=tmp_path,
+        landing_dir=tmp_path / "landing",
+        data_dir=tmp_path / "moved",
+        env=parts_settings.env,
+    )
+    parts_settings.data_dir.rename(moved.data_dir)
+    with publish.connect_published(moved) as con, pytest.raises(duckdb.IOException):
+        con.execute("select count(*) from raw_loads").fetchall()
+    assert len(publish.relink(moved)) == 2
+    assert publish.relink(moved) == []
+    with publish.connect_published(moved) as con:
+        assert con.execute("select count(*) from raw_loads").fetchone()[0] == 10
+    fourth = night(moved, 4, load("2026-03-04/alfa", 5), MART)
+    assert fourth.written["parts_written"] == 1
+    assert rows(fourth.path, "select count(*) from raw_loads") == [(15,)]
+
+
+def test_many_nights_are_compacted_into_one_part(parts_settings, monkeypatch):
+    monkeypatch.setattr(parts, "MAX_PARTS", 3)
+    night(parts_settings, 1, RAW, load("2026-03-01/alfa", 4), MART)
+    for day in range(2, 6):
+        last = night(parts_settings, day, load(f"2026-03-{day:02}/alfa", 4), MART)
+    with duckdb.connect(str(last.path), read_only=True) as con:
+        counts = con.execute(
+            "select table_name, count(*) from publication.parts group by all"
+        ).fetchall()
+        assert con.execute("select count(*) from raw_loads").fetchone()[0] == 20
+    assert dict(counts)["raw_loads"] <= 3
