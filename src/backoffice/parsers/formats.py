@@ -50,6 +50,9 @@ class Format:
     (TMF622, FatturaPA) takes neither. `read_header` gives the column names of a
     file's header (None: the format has no header row to drift). `also_fills`:
     raw tables written beside the feed's kind (FatturaPA's VAT summaries).
+    `streams`: records come out while the file is read, in bounded memory;
+    False for a format whose file is one document read whole (a FatturaPA
+    invoice: SdI caps it at 5 MB), whose memory is bounded by the file's size.
     """
 
     name: str
@@ -58,6 +61,7 @@ class Format:
     mapped: bool = False
     read_header: HeaderReader | None = None
     also_fills: tuple[str, ...] = ()
+    streams: bool = True
     description: str = ""
 
 
@@ -77,6 +81,7 @@ def _builtin() -> list[Format]:
         kinds=frozenset({"invoice_lines"}),
         parse=parse_fatturapa,
         also_fills=("invoice_vat_summaries",),
+        streams=False,
         description="FatturaPA XML invoices, plain or CAdES-signed (.xml.p7m)",
     )
     return [DELIMITED, TMF622, fatturapa, XLSX]
