@@ -34,6 +34,14 @@ def parser() -> argparse.ArgumentParser:
         help="a run date (YYYY-MM-DD); repeat, in the order the runs are done",
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing sample")
+    p.add_argument(
+        "--fourth-provider-lines",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also N CRM lines of the opt-in fourth source, zefiro (Excel orders; its registry "
+        "entry: backoffice.sample.zefiro.REGISTRY_ENTRY)",
+    )
     return p
 
 
@@ -61,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             order_lines=args.lines,
             as_of_dates=args.as_of,
             overwrite=args.overwrite,
+            fourth_provider_lines=args.fourth_provider_lines,
         )
     except (ValueError, FileExistsError) as error:
         print(f"error: {error}", file=sys.stderr)

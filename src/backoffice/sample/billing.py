@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from backoffice.sample import zefiro
 from backoffice.sample.calendar import (
     add_business_days,
     days_in_month,
@@ -24,8 +25,9 @@ from backoffice.sample.calendar import (
 from backoffice.sample.model import Invoice, InvoiceLine, Line, Unit
 from backoffice.sample.money import fmt_it, round2
 
-_ISSUE_DAY = {"alfa": 3, "nuvola": 6}
-_DELIVERY_LAG = {"alfa": 0, "nuvola": 1}  # business days from issue to the export
+_ISSUE_DAY = {"alfa": 3, "nuvola": 6, zefiro.NAME: zefiro.ISSUE_DAY}
+# business days from issue to the export
+_DELIVERY_LAG = {"alfa": 0, "nuvola": 1, zefiro.NAME: zefiro.DELIVERY_LAG}
 
 
 def invoice_date(provider: str, month: date) -> date:

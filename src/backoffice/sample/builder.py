@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from backoffice.sample import zefiro
 from backoffice.sample.calendar import ROME, add_business_days, rome_date, rome_moment
 from backoffice.sample.catalogue import BULK_SKUS, DISCOUNTS, PRODUCTS
 from backoffice.sample.model import (
@@ -45,7 +46,8 @@ LABELS = {
         "TERMINATED": ("CESSATO",),
     },
 }
-UNMAPPED = {"alfa": "assessingCancellation", "nuvola": "IN_VERIFICA"}
+LABELS[zefiro.NAME] = zefiro.LABELS  # the opt-in fourth source (sample/zefiro.py)
+UNMAPPED = {"alfa": "assessingCancellation", "nuvola": "IN_VERIFICA", zefiro.NAME: zefiro.UNMAPPED}
 REASONS = {
     "HELD": (
         "In attesa di documentazione dalla Società cliente",
@@ -185,7 +187,10 @@ class Builder:
         """The back office enters the lines at their provider as one provider order."""
         provider = lines[0].provider
         number = self.ctx.next(f"po:{provider}")
-        order_id = f"AO{7_300_000 + number:09d}" if provider == "alfa" else f"NV-{number:07d}"
+        if provider == zefiro.NAME:
+            order_id = f"ZF{number:06d}"
+        else:
+            order_id = f"AO{7_300_000 + number:09d}" if provider == "alfa" else f"NV-{number:07d}"
         for line in lines:
             line.submissions.append(
                 Submission(

@@ -1,4 +1,4 @@
-"""Reference data of the sample: the two providers, their SKUs, customer names.
+"""Reference data of the sample: the providers, their SKUs, customer names.
 
 Prices are list prices (EUR per unit per month, net of VAT); the CRM applies the
 reseller's agreed discount, which is why agreed prices have up to 4 decimals.
@@ -61,6 +61,16 @@ PROVIDERS = {
         "Milano",
         "MI",
     ),
+    # The opt-in fourth source (sample/zefiro.py): written only when asked for.
+    "zefiro": ProviderInfo(
+        "zefiro",
+        "Zefiro Networks S.r.l.",
+        partita_iva("0287154063"),
+        "Via Nizza 262",
+        "10126",
+        "Torino",
+        "TO",
+    ),
 }
 
 PRODUCTS: dict[str, tuple[Product, ...]] = {
@@ -89,6 +99,14 @@ PRODUCTS: dict[str, tuple[Product, ...]] = {
         Product("nuvola", "NUV-PEC-PRO", "Casella PEC Pro 2 GB", D("1.375"), VAT22),
         Product("nuvola", "NUV-FW-MGD", "Firewall gestito \u2013 più sicurezza", D("45.00"), VAT22),
         Product("nuvola", "NUV-GPU-A100", "Server GPU dedicato NVIDIA A100", D("1890.00"), VAT22),
+    ),
+    "zefiro": (
+        Product("zefiro", "ZEF-VPN-10", "VPN MPLS 10 Mbps sede secondaria", D("54.00"), VAT22),
+        Product("zefiro", "ZEF-VPN-100", "VPN MPLS 100 Mbps sede principale", D("189.00"), VAT22),
+        Product("zefiro", "ZEF-WIFI-AP", "Wi-Fi gestito, per access point", D("7.90"), VAT22),
+        Product("zefiro", "ZEF-SOC-24", "SOC 24/7 monitoraggio sicurezza", D("349.00"), VAT22),
+        Product("zefiro", "ZEF-BKUP-LTE", "Backup LTE per linea dati", D("14.50"), VAT22),
+        Product("zefiro", "ZEF-DNS-SEC", "DNS filtering per utente", D("1.95"), VAT22),
     ),
 }
 

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from backoffice.sample import ledger as ledger_mod
+from backoffice.sample import zefiro
 from backoffice.sample.billing import Billing
 from backoffice.sample.builder import PROVIDERS, Builder, Context
 from backoffice.sample.catalogue import customer
@@ -32,7 +33,11 @@ from backoffice.sample.sinks import Sinks
 
 SAMPLE_DAYS = 128  # the sample starts about four months before the first as-of date
 LINES_PER_CATALOGUE = 2000  # the catalogue repeats once per this many order lines
-SOURCES = ("crm", "alfa", "nuvola")
+SOURCES = ("crm", "alfa", "nuvola", zefiro.NAME)
+# The fourth source's units: every catalogue scenario but the one that needs a second
+# provider (billed_other_providers_line), numbered after any sample's own units.
+ZEFIRO_SCENARIOS = tuple(s for s in CATALOGUE if s.name != "billed_other_providers_line")
+ZEFIRO_FIRST_UNIT = 10_000_000
 SCENARIOS = CATALOGUE + EDGE_SCENARIOS  # defects first, so that small samples keep them
 
 
@@ -82,13 +87,17 @@ class GeneratedSample:
 
 
 def _units(
-    ctx: Context, order_lines: int, scenarios: Sequence[Scenario] = SCENARIOS
+    ctx: Context,
+    order_lines: int,
+    scenarios: Sequence[Scenario] = SCENARIOS,
+    providers: tuple[str, ...] = PROVIDERS,
+    first_index: int = 0,
 ) -> Iterator[Unit]:
     """Scenario units spread evenly among clean units, exactly `order_lines` CRM lines."""
     reps = max(1, order_lines // LINES_PER_CATALOGUE)
-    planned = [(s, p) for _ in range(reps) for s in scenarios for p in PROVIDERS]
+    planned = [(s, p) for _ in range(reps) for s in scenarios for p in providers]
     customers = max(12, order_lines // 5)
-    emitted, index, next_scenario = 0, 0, 0
+    emitted, index, next_scenario = 0, first_index, 0
     while emitted < order_lines:
         rng = random.Random(f"unit:{ctx.seed}:{index}")
         who = customer(ctx.seed, rng.randrange(customers))
@@ -106,7 +115,7 @@ def _units(
                 continue
         else:
             builder = Builder(ctx, index, "clean", who, rng)
-            clean(builder, order_lines - emitted)
+            clean(builder, order_lines - emitted, providers)
             tweak = None
             size = len(builder.unit.lines)
         unit = builder.unit
@@ -165,11 +174,15 @@ def generate_landing_zone(
     order_lines: int = 400,
     as_of_dates: Sequence[date],
     overwrite: bool = False,
+    fourth_provider_lines: int = 0,
 ) -> GeneratedSample:
     """Write the sample landing zone and the ledger of exceptions expected at each as-of date.
 
     Same arguments, same bytes. `as_of_dates` are the runs, in the order they are done
     (strictly increasing); nothing is delivered after the last one.
+    `fourth_provider_lines` > 0 adds that many CRM lines of the opt-in fourth source,
+    zefiro (sample/zefiro.py: Excel orders), after the others: the others' files and
+    ledger rows stay what they are without it, and zefiro's exceptions join the ledger.
     """
     as_of = tuple(as_of_dates)
     if not as_of or any(b <= a for a, b in itertools.pairwise(as_of)):
@@ -185,13 +198,20 @@ def generate_landing_zone(
     built: Counter[str] = Counter()
     labels: list[UnitLabel] = []
     cases: list[EdgeCase] = []
-    for unit in _units(ctx, order_lines):
+    units = _units(ctx, order_lines)
+    if fourth_provider_lines > 0:
+        units = itertools.chain(
+            units,
+            _units(ctx, fourth_provider_lines, ZEFIRO_SCENARIOS, (zefiro.NAME,), ZEFIRO_FIRST_UNIT),
+        )
+    for unit in units:
         built[unit.scenario] += 1
         records = writer.write(unit)
         if unit.scenario != "clean":
             labels.append(UnitLabel(unit.scenario, tuple(x.order_line_id for x in unit.lines)))
             cases.extend(resolve(unit, as_of))
         rows.extend(ledger_mod.sequence([(d, judge(records, d)) for d in as_of]))
+    writer.finish()
     sinks.flush()
     redeliveries = _redeliver(sinks, landing_dir, ctx)
     rows.sort(key=ledger_mod.sort_key)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from backoffice.sample import cades, fatturapa, tmf622
+from backoffice.sample import cades, fatturapa, tmf622, zefiro
 from backoffice.sample.builder import UNMAPPED, Context
 from backoffice.sample.calendar import ROME, rome_date, rome_moment
 from backoffice.sample.catalogue import PROVIDERS
@@ -106,6 +106,7 @@ class LandingWriter:
         self.corrupt: list[CorruptRow] = []
         self.unmapped: list[UnmappedState] = []
         self._pending = dict(CORRUPT_PLAN)
+        self._workbooks: dict[str, list[zefiro.OrderCells]] = {}  # zefiro's orders, per file
 
     def _plant(self, kind: str, unit: Unit) -> bool:
         due = self._pending.get(kind)
@@ -122,8 +123,17 @@ class LandingWriter:
         self._alfa_events(unit, records, rng)
         self._nuvola_orders(unit, records)
         self._nuvola_events(unit, records)
+        self._zefiro_orders(unit, records)
+        self._zefiro_events(unit, records)
         self._invoices(unit, records, rng)
         return records
+
+    def finish(self) -> None:
+        """Write what is written whole at the end (zefiro's Excel workbooks)."""
+        for rel, rows in sorted(self._workbooks.items()):
+            n = len(rows)
+            self.sinks.write_file(rel, zefiro.orders_workbook(rows), records=n, rows=n, summaries=0)
+        self._workbooks.clear()
 
     # --- crm -----------------------------------------------------------------------------
     def _crm(self, unit: Unit, records: UnitRecords) -> None:
@@ -346,9 +356,75 @@ class LandingWriter:
                     CorruptRow(rel, str(bad_row), f"data_ora '{bad}' is not a valid time")
                 )
 
+    # --- zefiro (opt-in): Excel orders, CSV activations ------------------------------------------
+    def _zefiro_orders(self, unit: Unit, records: UnitRecords) -> None:
+        rows = [
+            (s.at, line, s)
+            for line in unit.lines
+            if line.provider == zefiro.NAME
+            for s in line.submissions
+        ]
+        for at, line, s in sorted(rows, key=lambda r: (r[0], r[1].order_line_id)):
+            at = _seconds(at)
+            day = rome_date(at)
+            rel = f"zefiro/orders/{day}/ordini_zefiro_{day:%Y%m%d}.xlsx"
+            sheet = self._workbooks.setdefault(rel, [])
+            price = Decimal(fmt_price(s.unit_price))
+            sheet.append(
+                (s.provider_order_id, line.order_id, line.order_line_id, s.sku, s.quantity,
+                 price, at)
+            )  # fmt: skip
+            records.orders.append(
+                OrderRow(
+                    zefiro.NAME,
+                    s.provider_order_id,
+                    line.order_id,
+                    line.order_line_id,
+                    s.sku,
+                    s.quantity,
+                    price,
+                    at,
+                    Ref(rel, str(len(sheet)), day),
+                )
+            )
+
+    def _zefiro_events(self, unit: Unit, records: UnitRecords) -> None:
+        header = zefiro.csv_row(zefiro.EVENT_COLUMNS)
+        rows = [
+            (e.at, line, e)
+            for line in unit.lines
+            if line.provider == zefiro.NAME
+            for e in line.events
+        ]
+        for at, line, event in sorted(rows, key=lambda r: (r[0], r[1].order_line_id)):
+            day = rome_date(at)
+            rel = f"zefiro/activations/{day}/stati_zefiro_{day:%Y%m%d}.csv"
+            values = [
+                f"ZE-{self.ctx.next('zefiro-event'):08d}",
+                self._provider_order(line, at),
+                line.order_line_id,
+                event.state,
+                zefiro.local_stamp(at),
+                event.reason,
+            ]
+            row = self.sinks.append(rel, zefiro.csv_row(values), header=header, rows=1)
+            records.events.append(
+                EventRow(
+                    zefiro.NAME, line.order_line_id, event.state, _seconds(at),
+                    Ref(rel, str(row), day),
+                )
+            )  # fmt: skip
+            if event.state == UNMAPPED[zefiro.NAME]:
+                self.unmapped.append(
+                    UnmappedState(zefiro.NAME, line.order_line_id, event.state, rel, str(row))
+                )
+
     # --- invoices ------------------------------------------------------------------------------
     def _number(self, invoice: Invoice) -> str:
         issued = invoice.issued
+        if invoice.provider == zefiro.NAME:
+            kind = "FT" if invoice.doc_type == "TD01" else "NC"
+            return f"ZF/{kind}/{issued.year}/{self.ctx.next(f'zefiro:{kind}:{issued.year}'):05d}"
         if invoice.provider == "alfa":
             kind = "FA" if invoice.doc_type == "TD01" else "NC"
             seq = self.ctx.next(f"alfa:{kind}:{issued:%y%m}")
@@ -373,6 +449,8 @@ class LandingWriter:
         for invoice in ordered:
             if invoice.provider == "nuvola":
                 self._nuvola_invoice(unit, invoice, records)
+            elif invoice.provider == zefiro.NAME:
+                self._zefiro_invoice(unit, invoice, records)
 
     def _alfa_file(
         self, unit: Unit, invoices: list[Invoice], records: UnitRecords, rng: random.Random
@@ -506,6 +584,31 @@ class LandingWriter:
                 values[13] = "n.d."
                 bad_row = self.sinks.quarantine_row(rel, nuvola_row(values))
                 self.corrupt.append(CorruptRow(rel, str(bad_row), "importo 'n.d.' is not a number"))
+
+    def _zefiro_invoice(self, unit: Unit, invoice: Invoice, records: UnitRecords) -> None:
+        """Zefiro's invoice export: UTF-8, Italian numbers, its own column names."""
+        header = zefiro.csv_row(zefiro.INVOICE_COLUMNS)
+        delivered = invoice.delivered
+        rel = f"zefiro/invoices/{delivered}/fatture_zefiro_{delivered:%Y%m%d}.csv"
+        related = invoice.related
+        taxes = _line_taxes([(il.net, il.vat_rate) for il in invoice.lines])
+        for n, (il, tax) in enumerate(zip(invoice.lines, taxes, strict=True), start=1):
+            values = [
+                invoice.number, invoice.doc_type, it_date(invoice.issued),
+                related.number if related else "", unit.customer.vat, str(n),
+                il.order_line_id, il.sku, il.description, fmt_it(il.quantity),
+                it_date(il.start), it_date(il.end), fmt_it_price(il.unit_price), fmt_it(il.net),
+                fmt_it(il.vat_rate), fmt_it(tax), "EUR",
+            ]  # fmt: skip
+            row = self.sinks.append(rel, zefiro.csv_row(values), header=header, rows=1)
+            records.invoice_lines.append(
+                InvoiceLineRow(
+                    zefiro.NAME, invoice.number, invoice.doc_type, invoice.issued,
+                    related.number if related else "", unit.customer.vat, n,
+                    il.order_line_id, il.quantity, il.start, il.end, il.unit_price,
+                    round2(il.net), il.vat_rate, tax, Ref(rel, str(row), delivered),
+                )
+            )  # fmt: skip
 
 
 def _line_taxes(lines: list[tuple[Decimal, Decimal]]) -> list[Decimal]:

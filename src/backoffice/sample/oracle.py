@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from backoffice.sample import zefiro
 from backoffice.sample.calendar import business_days, days_in_month, month_end, rome_date
 from backoffice.sample.money import AMOUNT_TOLERANCE, ZERO, round2
 from backoffice.sample.records import CrmRow, InvoiceLineRow, Ref, UnitRecords
@@ -53,6 +54,7 @@ STATE_MAP = {
         "CESSATO": "TERMINATED",
     },
 }
+STATE_MAP[zefiro.NAME] = zefiro.STATE_MAP  # the opt-in fourth source: its registry entry
 # RULES.md, "Lifecycle controls": state -> (SLA in business days, exception).
 LIFECYCLE_SLA = {
     "SUBMITTED": (2, "ORDER_STUCK"),

@@ -543,8 +543,11 @@ def dst_days(b: Builder, p: str) -> None:
         b.state(lines, rome_moment(day, 3, 30), "ACTIVE")
 
 
-def clean(b: Builder, max_lines: int) -> None:
-    """A customer's ordinary orders: everything on time and billed right."""
+def clean(b: Builder, max_lines: int, providers: tuple[str, ...] = PROVIDERS) -> None:
+    """A customer's ordinary orders: everything on time and billed right.
+
+    `providers`: who the lines go to (the opt-in fourth source has units of its own).
+    """
     ctx, rng = b.ctx, b.rng
     span = (ctx.horizon - ctx.start).days
     day = next_business_day_on_or_after(ctx.start + timedelta(days=rng.randrange(span)))
@@ -558,14 +561,14 @@ def clean(b: Builder, max_lines: int) -> None:
             rng.choices((1, 2, 3, 4), weights=(50, 25, 15, 10))[0], budget - (n_orders - 1 - n)
         )
         budget -= size
-        primary = rng.choice(PROVIDERS)
-        providers = [primary] * size
-        if size > 1 and rng.random() < 0.15:
-            providers[-1] = other(primary)
+        primary = rng.choice(providers)
+        chosen = [primary] * size
+        if size > 1 and rng.random() < 0.15 and len(providers) > 1:
+            chosen[-1] = other(primary)
         when = day if n == 0 else bd(day, rng.randint(0, 2))
         signed = b.at(when if when <= ctx.horizon else day, rng.randint(9, 17))
-        order = b.order(signed, providers)
-        for provider in PROVIDERS:
+        order = b.order(signed, chosen)
+        for provider in providers:
             lines = [line for line in order.lines if line.provider == provider]
             if lines:
                 _clean_life(b, lines, signed)
