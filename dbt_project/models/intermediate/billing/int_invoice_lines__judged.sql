@@ -1,11 +1,18 @@
 {#- The billing judgement of every TD01 invoice line (RULES.md, billing
     controls 1 to 8): judged in order, only the first cause that applies.
-    Money is DECIMAL throughout; expected is rounded half away from zero. -#}
+    Money is DECIMAL throughout; expected is rounded half away from zero.
+    Incremental: a night recomputes the lines of the order lines of
+    int_incremental__order_lines (a line without an order line counts as ''). -#}
+-- depends_on: {{ ref('int_incremental__night') }}
+-- depends_on: {{ ref('int_incremental__order_lines') }}
 with
 
 invoice_lines as (
 
     select * from {{ ref('stg_providers__invoice_lines') }}
+    {% if is_incremental() -%}
+    where {{ in_incremental_scope('order_line_id') }}
+    {%- endif %}
 
 ),
 
@@ -20,8 +27,8 @@ charges as (
     select
         *,
         row_number() over (
+            partition by provider, order_line_id
             order by
-                provider,
                 invoice_date,
                 invoice_number,
                 body_number,
@@ -37,10 +44,13 @@ charges as (
 -- 1. An earlier TD01 line of the same provider for the same order line whose
 -- period overlaps: earlier is an earlier invoice date, or the same date and
 -- an invoice number that sorts first as text, or the same invoice and a
--- smaller line number (billing_seq orders exactly so).
+-- smaller line number (billing_seq orders exactly so, among the provider's
+-- lines for the same order line).
 duplicates as (
 
     select
+        later.provider,
+        later.order_line_id,
         later.billing_seq,
         min(earlier.billing_seq) as duplicate_of_billing_seq
     from charges as later
@@ -51,7 +61,7 @@ duplicates as (
             and later.billing_seq > earlier.billing_seq
             and later.period_end_date >= earlier.period_start_date
             and later.period_start_date <= earlier.period_end_date
-    group by later.billing_seq
+    group by later.provider, later.order_line_id, later.billing_seq
 
 ),
 
@@ -74,7 +84,10 @@ with_contract as (
         day(last_day(coalesce(charges.period_start_date, charges.invoice_date))) as days_in_month
     from charges
     left join duplicates
-        on charges.billing_seq = duplicates.billing_seq
+        on
+            charges.provider = duplicates.provider
+            and charges.order_line_id = duplicates.order_line_id
+            and charges.billing_seq = duplicates.billing_seq
     left join order_lines
         on
             charges.order_line_id = order_lines.order_line_id
@@ -199,7 +212,10 @@ final as (
         judged.source_row
     from judged
     left join charges as duplicate_of
-        on judged.duplicate_of_billing_seq = duplicate_of.billing_seq
+        on
+            judged.provider = duplicate_of.provider
+            and judged.order_line_id = duplicate_of.order_line_id
+            and judged.duplicate_of_billing_seq = duplicate_of.billing_seq
 
 )
 

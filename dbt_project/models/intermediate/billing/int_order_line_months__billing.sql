@@ -1,32 +1,38 @@
 {#- ACTIVE_NOT_BILLED's basis (RULES.md): for every CRM line and calendar
     month M that ended at least billing_grace_days before D, the line's
     billable days in M (on or after activation, before termination) and how
-    many of them no TD01 line of its provider covers. -#}
+    many of them no TD01 line of its provider covers. Incremental: a night
+    recomputes the lines of int_incremental__order_lines, and every line when
+    the cutoff moved (a month more is judged). -#}
+-- depends_on: {{ ref('int_incremental__night') }}
+-- depends_on: {{ ref('int_incremental__order_lines') }}
+{%- set cutoff_moved -%}
+    (select night.is_billing_cutoff_moved from {{ ref('int_incremental__night') }} as night)
+{%- endset %}
 with
 
 order_lines as (
 
     select * from {{ ref('int_order_lines__lifecycle') }}
+    {% if is_incremental() -%}
+    where {{ in_incremental_scope('order_line_id', cutoff_moved) }}
+    {%- endif %}
 
 ),
 
 invoice_lines as (
 
     select * from {{ ref('stg_providers__invoice_lines') }}
+    {% if is_incremental() -%}
+    where {{ in_incremental_scope('order_line_id', cutoff_moved) }}
+    {%- endif %}
 
 ),
 
 cutoff as (
 
     -- the last day of the latest month M with D - last_day(M) >= the grace
-    select
-        case
-            when last_day(grace_date) = grace_date then grace_date
-            else cast(date_trunc('month', grace_date) - interval 1 day as date)
-        end as last_judged_date
-    from (
-        select cast({{ as_of_date() }} - to_days({{ var('billing_grace_days') | int }}) as date) as grace_date
-    ) as grace
+    select {{ billing_last_judged_date(as_of_date()) }} as last_judged_date
 
 ),
 

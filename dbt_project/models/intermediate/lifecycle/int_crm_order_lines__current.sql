@@ -1,10 +1,16 @@
 {#- A CRM line's current version: its row with the latest updated_at among
-    the versions delivered by the end of D (ties: the later file and row). -#}
+    the versions delivered by the end of D (ties: the later file and row).
+    Incremental: a night recomputes the lines of int_incremental__order_lines. -#}
+-- depends_on: {{ ref('int_incremental__night') }}
+-- depends_on: {{ ref('int_incremental__order_lines') }}
 with
 
 signed_orders as (
 
     select * from {{ ref('stg_crm__signed_orders') }}
+    {% if is_incremental() -%}
+    where {{ in_incremental_scope('order_line_id') }}
+    {%- endif %}
 
 ),
 

@@ -2,12 +2,18 @@
     provider's order records and the mapped states of its state changes,
     up to the end of D. Only the line's CRM provider counts; a provider
     state that raw.state_map does not map is not part of it (see
-    int_unmapped_provider_states). -#}
+    int_unmapped_provider_states). Incremental: a night recomputes the lines
+    of int_incremental__order_lines. -#}
+-- depends_on: {{ ref('int_incremental__night') }}
+-- depends_on: {{ ref('int_incremental__order_lines') }}
 with
 
 crm_lines as (
 
     select * from {{ ref('int_crm_order_lines__current') }}
+    {% if is_incremental() -%}
+    where {{ in_incremental_scope('order_line_id') }}
+    {%- endif %}
 
 ),
 

@@ -1,0 +1,90 @@
+{#- Incremental nights (issue #8). The heavy per-order-line models of the
+    intermediate layer (int_crm_order_lines__current, int_order_timeline,
+    int_invoice_lines__judged, int_order_line_months__billing) keep their rows
+    between nights and recompute only the order lines a night can change:
+    int_incremental__order_lines lists them, int_incremental__night says
+    whether the night rebuilds everything instead (no earlier build, an earlier
+    date than the last build, the configuration or the code changed, or
+    `dbt build --full-refresh`). Each of those models deletes its rows in scope
+    (pre-hook `delete_incremental_scope`) and inserts them again, computed
+    from the same SQL filtered by `in_incremental_scope`: a rerun of the same
+    date gives the same rows, never twice. -#}
+
+{#- The SQL predicate "this row's order line is recomputed tonight". `key` is
+    the row's order line id (null counts as ''); `everything_when` is a SQL
+    condition under which every row is recomputed (e.g. the billing cutoff
+    moved). Its model must declare
+    `-- depends_on: {{ ref('int_incremental__night') }}` and
+    `-- depends_on: {{ ref('int_incremental__order_lines') }}`. -#}
+{% macro in_incremental_scope(key, everything_when='false') -%}
+    (
+        (select night.is_full_rebuild from {{ ref('int_incremental__night') }} as night)
+        or ({{ everything_when }})
+        or coalesce({{ key }}, '') in (
+            select scope.order_line_key from {{ ref('int_incremental__order_lines') }} as scope
+        )
+    )
+{%- endmacro %}
+
+{#- Pre-hook of an incremental model: remove the rows tonight recomputes.
+    Renders nothing when the table does not exist yet (dbt then builds it
+    whole) and nothing when dbt rebuilds it whole anyway (--full-refresh). -#}
+{% macro delete_incremental_scope(relation, key, everything_when='false') -%}
+    {%- if execute and not flags.FULL_REFRESH -%}
+        {%- set existing = adapter.get_relation(
+            database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+        {%- if existing is not none -%}
+            delete from {{ existing }} where {{ in_incremental_scope(key, everything_when) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- What the incremental models' rows depend on besides the landed rows: the
+    code of every model and seed (dbt's checksums: any change of the project's
+    models rebuilds everything the next night) and the business vars. A macro
+    change is not seen here: deploy it with a night run with --full-refresh. -#}
+{% macro configuration_fingerprint() -%}
+    {%- if not execute -%}
+        {{- return("''") -}}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for name in [
+        'price_tolerance_eur', 'amount_tolerance_eur', 'billing_grace_days', 'business_timezone',
+        'calendar_start_year', 'calendar_end_year'] -%}
+        {%- do parts.append(name ~ '=' ~ var(name)) -%}
+    {%- endfor -%}
+    {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
+        {%- if node.resource_type in ('model', 'seed') and node.package_name == project_name -%}
+            {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return("'" ~ local_md5(parts | join('|')) ~ "'") -}}
+{%- endmacro %}
+
+{#- The relation that records the incremental builds (a sibling of `relation`
+    in the intermediate schema), or none before the first build. Looked up by
+    name, not ref(): the record is written after the models that read it. -#}
+{% macro incremental_builds_relation(relation) -%}
+    {%- if not execute -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return(adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier='int_incremental__builds')) -}}
+{%- endmacro %}
+
+{#- ACTIVE_NOT_BILLED's cutoff (RULES.md): the last day of the latest month M
+    with D - last_day(M) >= the billing grace. -#}
+{% macro billing_last_judged_date(as_of_expression) -%}
+    (
+        case
+            when
+                last_day(cast({{ as_of_expression }} - to_days({{ var('billing_grace_days') | int }}) as date))
+                = cast({{ as_of_expression }} - to_days({{ var('billing_grace_days') | int }}) as date)
+                then cast({{ as_of_expression }} - to_days({{ var('billing_grace_days') | int }}) as date)
+            else cast(
+                date_trunc('month', cast({{ as_of_expression }} - to_days({{ var('billing_grace_days') | int }}) as date))
+                - interval 1 day as date
+            )
+        end
+    )
+{%- endmacro %}

@@ -1,0 +1,99 @@
+{#- The order lines tonight's incremental models recompute (empty when the
+    night rebuilds everything, see int_incremental__night): every order line
+    with a landed row loaded since the last build (CRM versions, provider
+    orders and state changes, invoice and credit-note lines; loaded by this
+    night's date too, for a rerun of the same date), and every order line with
+    a submission or state change dated after the last build's date up to D
+    (landed earlier, it enters the timeline tonight). Nothing else about an
+    order line changes from one night to the next except what the as-of date
+    itself ages, which the models downstream judge for every line each night. -#}
+with
+
+night as (
+
+    select * from {{ ref('int_incremental__night') }}
+
+),
+
+signed_orders as (
+
+    select * from {{ ref('stg_crm__signed_orders') }}
+
+),
+
+provider_orders as (
+
+    select * from {{ ref('stg_providers__orders') }}
+
+),
+
+order_events as (
+
+    select * from {{ ref('stg_providers__order_events') }}
+
+),
+
+invoice_lines as (
+
+    select * from {{ ref('stg_providers__invoice_lines') }}
+
+),
+
+window_bounds as (
+
+    select
+        previous_as_of,
+        as_of
+    from night
+    where not is_full_rebuild
+
+),
+
+loaded_since as (
+
+    select signed_orders.order_line_id
+    from signed_orders
+    cross join window_bounds
+    where
+        {{ local_date('signed_orders.loaded_at') }} > window_bounds.previous_as_of
+        or {{ local_date('signed_orders.loaded_at') }} = window_bounds.as_of
+
+    union all
+
+    select provider_orders.order_line_id
+    from provider_orders
+    cross join window_bounds
+    where
+        {{ local_date('provider_orders.loaded_at') }} > window_bounds.previous_as_of
+        or {{ local_date('provider_orders.loaded_at') }} = window_bounds.as_of
+        or provider_orders.submitted_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
+
+    union all
+
+    select order_events.order_line_id
+    from order_events
+    cross join window_bounds
+    where
+        {{ local_date('order_events.loaded_at') }} > window_bounds.previous_as_of
+        or {{ local_date('order_events.loaded_at') }} = window_bounds.as_of
+        or order_events.state_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
+
+    union all
+
+    select invoice_lines.order_line_id
+    from invoice_lines
+    cross join window_bounds
+    where
+        {{ local_date('invoice_lines.loaded_at') }} > window_bounds.previous_as_of
+        or {{ local_date('invoice_lines.loaded_at') }} = window_bounds.as_of
+
+),
+
+scope as (
+
+    select distinct coalesce(order_line_id, '') as order_line_key
+    from loaded_since
+
+)
+
+select order_line_key from scope
