@@ -86,7 +86,9 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     with duckdb.connect(str(path), read_only=True) as con:
         if not _has_manifest(con):
             return None
-        return json.loads(con.execute(f"select manifest from {MANIFEST_SCHEMA}.manifest").fetchone()[0])
+        return json.loads(
+            con.execute(f"select manifest from {MANIFEST_SCHEMA}.manifest").fetchone()[0]
+        )
 
 
 def publish_parts(
