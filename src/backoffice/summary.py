@@ -2,7 +2,9 @@
 
 Files add up: every entry ingest recorded is loaded, a redelivery, unreadable or
 unexpected (files_landed is their sum), and the summary says which feeds
-brought nothing new tonight, so a silent provider is noticed the same morning.
+brought nothing new tonight, so a silent provider is noticed the same morning. Feed
+health (`marts.feed_health`: each feed against its rhythm and usual volume) comes with it,
+and the warnings of the late or small feeds, word for word as the mart states them.
 `write_summary` puts it where the night's records live (backoffice.run_records).
 """
 
@@ -14,6 +16,7 @@ from decimal import Decimal
 
 import duckdb
 
+from backoffice.feeds.health import read_feed_health
 from backoffice.registry import load_registry
 from backoffice.report import report_path
 from backoffice.review import words  # the report's and the app's words for amounts
@@ -49,6 +52,8 @@ class RunSummary:
     files_landed: int = 0  # loaded + redelivered + unreadable + unexpected
     files_new_tonight: int = 0  # entries first recorded by this night
     feeds_without_new_files: list[str] = field(default_factory=list)  # "source/feed"
+    feed_health: list[dict] = field(default_factory=list)  # marts.feed_health, one per feed
+    feed_warnings: list[str] = field(default_factory=list)  # its late / small sentences
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -107,6 +112,7 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
     feeds = [f"{s}/{f}" for s, f in load_registry(settings.registry_path).feeds()]
     unmapped = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
     published = con.execute("select path from duckdb_databases() where not internal").fetchone()
+    health = read_feed_health(con)
     return RunSummary(
         as_of=as_of,
         published=str(published[0]) if published else "",
@@ -123,6 +129,8 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
         files_landed=int(files[6]),
         files_new_tonight=int(files[7]),
         feeds_without_new_files=[f for f in feeds if f not in fed],
+        feed_health=[feed.to_dict() for feed in health],
+        feed_warnings=[feed.warning for feed in health if feed.is_warning and feed.warning],
         where_to_look={
             "exceptions": "backoffice exceptions --format csv",
             "data_docs": str(settings.gx_dir / "data_docs" / "index.html"),
@@ -158,6 +166,7 @@ def render_text(s: RunSummary) -> str:
         f"{s.rows_quarantined} quarantined; unmapped provider states: {s.unmapped_states}",
         _tonight(s),
         "",
+        *_feeds(s),
         "Where to look next:",
     ]
     lines += [f"  {name:<12} {where}" for name, where in s.where_to_look.items()]
@@ -171,6 +180,40 @@ def _tonight(s: RunSummary) -> str:
     if s.feeds_without_new_files:
         line += f" No new files from: {', '.join(s.feeds_without_new_files)}."
     return line
+
+
+STATUS_WORDS = {
+    "on_time": "on time",
+    "late": "LATE",
+    "small": "SMALL",
+    "never_delivered": "NEVER DELIVERED",
+    "no_rhythm": "no rhythm",
+}
+
+
+def _feeds(s: RunSummary) -> list[str]:
+    """Each feed against its rhythm and usual volume, then the warnings (docs/feed-health.md)."""
+    if not s.feed_health:
+        return []
+    lines = ["Feeds (last delivery; the judged period's files/rows against the usual):"]
+    for f in s.feed_health:
+        name = f"{f['source']}/{f['feed']}"
+        last = f["last_delivery_date"] or "never"
+        usual = (
+            f"usually {f['usual_files']}/{f['usual_rows']}"
+            if f["usual_files"] is not None
+            else "no usual yet"
+        )
+        lines.append(
+            f"  {name:<22}{STATUS_WORDS.get(f['status'], f['status']):<16}last {last:<11}"
+            f"{f['period_files']}/{f['period_rows']}, {usual}  ({f['rhythm']})"
+        )
+    if s.feed_warnings:
+        lines.append("Feed warnings (they never block the night):")
+        lines += [f"  ! {warning}" for warning in s.feed_warnings]
+    else:
+        lines.append("Every feed is on its rhythm and at its usual volume.")
+    return [*lines, ""]
 
 
 def write_summary(settings: Settings, summary: RunSummary) -> RunSummary:

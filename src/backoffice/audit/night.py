@@ -70,7 +70,10 @@ create table if not exists audit.night_warnings (
     execution_id varchar not null,
     run_id varchar not null,
     as_of date not null,
-    kind varchar not null,                -- silent_feed | unusual_volume | new_provider_state
+    kind varchar not null,                -- feed_late | feed_small | feed_never_delivered
+                                          -- (marts.feed_health) | new_provider_state
+                                          -- (nights before feed health: silent_feed,
+                                          -- unusual_volume)
     subject varchar not null,             -- the feed (source/feed) or provider:state
     detail varchar not null,              -- one sentence for a person
     recorded_at timestamptz not null
@@ -306,69 +309,23 @@ def record_night(settings: Settings, as_of: date, run_id: str) -> dict[str, Any]
     }
 
 
-VOLUME_FACTOR = 3  # rows read more than 3x, or less than a third of, the usual: a warning
-VOLUME_HISTORY = 7  # the usual: the median of the feed's last 7 nights that read rows
-
-
 def _warnings(
     con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
 ) -> list[tuple[str, str, str]]:
     """What must be seen but must not stop a night (docs/auditors.md): (kind, subject, detail).
 
-    A feed that sent nothing, a feed whose volume is far from its usual, a provider state the
-    registry does not map. Recorded in audit.night_warnings and the run's folder; never raised.
+    A feed that is late, unusually small or has never delivered, as marts.feed_health judged
+    it tonight (the one rule, docs/feed-health.md: the summary, the report and the app read
+    the same rows), and a provider state the registry does not map. Recorded in
+    audit.night_warnings and the run's folder; never raised.
     """
-    from backoffice.registry import load_registry
+    from backoffice.feeds.health import read_feed_health
 
-    warnings: list[tuple[str, str, str]] = []
-    landed = {
-        (source, feed)
-        for source, feed in con.execute(
-            "select distinct source, feed from raw.landed_files where load_id like ?",
-            [f"{as_of.isoformat()}/%"],
-        ).fetchall()
-    }
-    for source, feed in load_registry(settings.registry_path).feeds():
-        if (source, feed) not in landed:
-            warnings.append(
-                ("silent_feed", f"{source}/{feed}", f"{source}/{feed} sent no file for {as_of}")
-            )
-    volumes = con.execute(
-        """
-        with nights as (
-            select as_of, source, feed, rows_read,
-                   row_number() over (partition by as_of, source, feed
-                                      order by recorded_at desc) as latest
-            from audit.completeness
-            where as_of < ? and rows_read > 0
-        ),
-        usual as (
-            select source, feed, median(rows_read) as usual_rows, count(*) as nights
-            from (
-                select *, row_number() over (partition by source, feed order by as_of desc) as n
-                from nights where latest = 1
-            ) where n <= ?
-            group by source, feed
-        ),
-        tonight as (
-            select source, feed, sum(rows_read) as rows_read
-            from raw.landed_files where load_id like ? group by source, feed
-        )
-        select tonight.source, tonight.feed, tonight.rows_read, usual.usual_rows
-        from tonight inner join usual using (source, feed)
-        where usual.nights >= 3
-          and (tonight.rows_read > ? * usual.usual_rows or tonight.rows_read * ? < usual.usual_rows)
-        """,
-        [as_of, VOLUME_HISTORY, f"{as_of.isoformat()}/%", VOLUME_FACTOR, VOLUME_FACTOR],
-    ).fetchall()
-    for source, feed, rows_read, usual_rows in volumes:
-        warnings.append(
-            (
-                "unusual_volume",
-                f"{source}/{feed}",
-                f"{source}/{feed} read {rows_read} rows for {as_of}, usually {usual_rows:g}",
-            )
-        )
+    warnings: list[tuple[str, str, str]] = [
+        (f"feed_{feed.status}", feed.name, feed.warning or feed.status)
+        for feed in read_feed_health(con)
+        if feed.is_warning
+    ]
     states = con.execute(
         """
         select provider, provider_state, count(*) from marts.unmapped_provider_states

@@ -77,6 +77,7 @@ class FeedHealth:
 
     source: str
     feed: str
+    as_of_date: date
     rhythm: str
     status: str
     expected_by_date: date | None

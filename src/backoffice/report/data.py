@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from backoffice.feeds.health import FeedHealth, read_feed_health
 from backoffice.published import SEVERITIES
 
 CENT = Decimal("0.01")
@@ -148,6 +149,7 @@ class ReportData:
     balances: Balances | Missing
     kpis: Kpis | Missing
     not_loaded: NotLoaded | None = None
+    feeds: list[FeedHealth] = field(default_factory=list)  # marts.feed_health
 
 
 # The columns of marts.provider_kpis_monthly the page shows (its YAML documents each one).
@@ -186,6 +188,7 @@ def collect(con: duckdb.DuckDBPyConnection, as_of: date, run_dir: Path | None = 
         balances=_balances(con, names),
         kpis=_kpis(con),
         not_loaded=_not_loaded(con),
+        feeds=read_feed_health(con),
     )
 
 

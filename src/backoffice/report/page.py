@@ -175,6 +175,7 @@ def render(data: ReportData, links: Links) -> str:
                 h("a", {"href": "#owed"}, "What customers are owed"),
                 h("a", {"href": "#kpis"}, "Provider KPIs"),
                 h("a", {"href": "#not-loaded"}, "Rows not loaded"),
+                h("a", {"href": "#feeds"}, "Feeds"),
                 h("a", {"href": "#where"}, "Where to look"),
                 h("a", {"href": links.glossary, "id": "glossary-link"}, "Glossary"),
             ),
@@ -187,6 +188,7 @@ def render(data: ReportData, links: Links) -> str:
                 _owed_section(data),
                 _kpi_section(data),
                 _not_loaded_section(data),
+                _feeds_section(data),
                 _where_section(data, links),
             ),
             h(
@@ -265,6 +267,20 @@ def _tiles(data: ReportData) -> etree._Element:
             eur(size(hd.under_billed_eur)),
             "open; no customer is owed this",
         ),
+        _feeds_tile(data),
+    )
+
+
+def _feeds_tile(data: ReportData) -> etree._Element | None:
+    if not data.feeds:
+        return None
+    warned = [f.name for f in data.feeds if f.is_warning]
+    return _tile(
+        "tile-feeds",
+        "Feeds late or small",
+        str(len(warned)),
+        ", ".join(warned) if warned else f"all {len(data.feeds)} feeds on their rhythm",
+        alert=bool(warned),
     )
 
 
@@ -842,6 +858,84 @@ def _not_loaded_section(data: ReportData) -> etree._Element:
             )
         )
     return section
+
+
+FEED_STATUS_WORDS = {
+    "on_time": "on time",
+    "late": "late",
+    "small": "unusually small",
+    "never_delivered": "never delivered",
+    "no_rhythm": "no rhythm",
+}
+
+
+def _feeds_section(data: ReportData) -> etree._Element:
+    """Each feed against its rhythm and usual volume (marts.feed_health), warnings first."""
+    section = h("section", {"id": "feeds"}, h("h2", None, "Feeds"))
+    if not data.feeds:
+        section.append(h("p", None, "No feed health in this publication (marts.feed_health)."))
+        return section
+    warnings = [f.warning for f in data.feeds if f.is_warning and f.warning]
+    section.append(
+        h(
+            "p",
+            None,
+            "Each feed's last delivery and its judged period's files and rows against its usual "
+            "(the median of its previous periods), judged against the rhythm config/providers.yml "
+            "gives it. A late or small feed warns; it never blocks the night.",
+        )
+    )
+    if warnings:
+        items = [h("li", None, warning) for warning in warnings]
+        section.append(h("ul", {"class": "notice", "id": "feed-warnings"}, items))
+    rows = [
+        h(
+            "tr",
+            {"class": f"status-{f.status}"},
+            h("td", {"class": "feed"}, f.name),
+            h("td", {"class": "status"}, FEED_STATUS_WORDS.get(f.status, f.status)),
+            h("td", {"class": "rhythm"}, f.rhythm),
+            h("td", {"class": "expected"}, _date_text(f.expected_by_date)),
+            h("td", {"class": "last"}, _date_text(f.last_delivery_date)),
+            num_cell(str(f.period_files), cls="num files"),
+            num_cell(str(f.period_rows), cls="num rows"),
+            num_cell(_count_text(f.usual_files), cls="num usual-files"),
+            num_cell(_count_text(f.usual_rows), cls="num usual-rows"),
+            num_cell(_count_text(f.business_days_late), cls="num late"),
+        )
+        for f in data.feeds
+    ]
+    section.append(
+        h(
+            "div",
+            {"class": "scroll"},
+            table(
+                "feed-health",
+                [
+                    ("Feed", False),
+                    ("Status", False),
+                    ("Rhythm", False),
+                    ("Due by", False),
+                    ("Last delivery", False),
+                    ("Files", True),
+                    ("Rows", True),
+                    ("Usual files", True),
+                    ("Usual rows", True),
+                    ("Business days late", True),
+                ],
+                rows,
+            ),
+        )
+    )
+    return section
+
+
+def _date_text(value: Any) -> str:
+    return value.isoformat() if value else DASH
+
+
+def _count_text(value: Any) -> str:
+    return DASH if value is None else str(value)
 
 
 # --- serialization -----------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """The review app: the back office's work queue, served inside Airflow by its API server.
 
 `create_app` builds one FastAPI app from one router per area (queue, exception, customer,
-export, workload, rows not loaded, claims, glossary and report). Authentication is declared once,
-on the app: every route depends on Airflow's logged-in user. The write routers add the
-writer dependency, so a new write route cannot forget the role check.
+export, workload, rows not loaded, feeds, claims, glossary and report). Authentication is
+declared once, on the app: every route depends on Airflow's logged-in user. The write
+routers add the writer dependency, so a new write route cannot forget the role check.
 
 Reads go to the published warehouse (read-only, one request at a time) and the case store;
 the app never opens the build warehouse, so it never blocks a night nor waits for one.
@@ -22,6 +22,7 @@ from backoffice.review import (
     customer,
     docs,
     export,
+    feeds,
     ingest,
     queue,
     workload,
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or Settings.from_env()
     for router in (queue.router, case.router, customer.router, export.router,
-                   workload.router, ingest.router, docs.router, audit.router,
+                   workload.router, ingest.router, feeds.router, docs.router, audit.router,
                    claims.router):  # fmt: skip
         app.include_router(router)
     for router in (queue.write_router, case.write_router, claims.write_router):

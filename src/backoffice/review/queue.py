@@ -57,6 +57,7 @@ def queue(request: Request, store: StoreDep, settings: SettingsDep, flt: FilterD
             dir="asc" if (column == sort and descending) else "desc",
         ),
         publication=sources.publication_name(settings),
+        feed_warnings=[f for f in sources.feed_health(settings) if f.is_warning],
     )
 
 

@@ -173,3 +173,11 @@ def customer_names(settings: Settings, vats: list[str]) -> dict[str, str]:
             [list(vats)],
         ).fetchall()
     return {vat: name for vat, name in rows if name}
+
+
+def feed_health(settings: Settings) -> list[Any]:
+    """marts.feed_health of the publication (backoffice.feeds.health), [] before any night."""
+    from backoffice.feeds.health import read_feed_health
+
+    with _published(settings) as con:
+        return [] if con is None else read_feed_health(con)
