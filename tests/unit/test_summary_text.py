@@ -34,3 +34,31 @@ def test_figures_are_labelled_by_what_they_mean_and_carry_no_sign():
     assert rows["ORDER_STUCK"].endswith("0.00  no money at stake")
     assert "Under-billed by providers (open):         EUR 125.32" in text
     assert "-125.32" not in text and "-55.59" not in text
+
+
+def _feed(name: str, status: str, warning: str | None = None) -> dict:
+    source, feed = name.split("/")
+    return {
+        "source": source, "feed": feed, "status": status, "rhythm": "monthly by day 3",
+        "last_delivery_date": "2026-02-03", "period_files": 4, "period_rows": 11,
+        "usual_files": 2, "usual_rows": 9, "warning": warning,
+    }  # fmt: skip
+
+
+def test_the_feeds_block_lists_every_feed_then_the_marts_warnings_word_for_word():
+    late = "alfa/invoices is late: nothing has come for the delivery due by 2026-03-03."
+    feeds = [_feed("alfa/invoices", "late", late), _feed("nuvola/orders", "on_time")]
+    summary = RunSummary(**{**_summary().__dict__, "feed_health": feeds, "feed_warnings": [late]})
+    lines = render_text(summary).splitlines()
+    start = lines.index("Feeds (last delivery; the judged period's files/rows against the usual):")
+    assert lines[start + 1].split()[:3] == ["alfa/invoices", "LATE", "last"]
+    assert "4/11, usually 2/9  (monthly by day 3)" in lines[start + 1]
+    assert lines[start + 2].split()[:3] == ["nuvola/orders", "on", "time"]
+    assert lines[start + 3] == "Feed warnings (they never block the night):"
+    assert lines[start + 4] == f"  ! {late}"
+
+
+def test_a_night_with_every_feed_on_time_says_so_and_one_without_feed_health_says_nothing():
+    on_time = RunSummary(**{**_summary().__dict__, "feed_health": [_feed("a/b", "on_time")]})
+    assert "Every feed is on its rhythm and at its usual volume." in render_text(on_time)
+    assert "Feeds (" not in render_text(_summary())
