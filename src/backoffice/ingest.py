@@ -40,6 +40,7 @@ from __future__ import annotations
 import base64
 import fnmatch
 import hashlib
+import json
 import logging
 import os
 import re
@@ -54,12 +55,15 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from backoffice.parsers import FileUnreadable, Record, get_format, parse_file
+from backoffice.parsers import FileUnreadable, Record, get_format, parse_file, read_header
+from backoffice.parsers.drift import compare, describe
+from backoffice.parsers.records import HeaderMismatch
 from backoffice.registry import Feed, Registry, load_registry
 from backoffice.settings import PROJECT_DIR, Settings
 from backoffice.warehouse import schema
-from backoffice.warehouse.tables import TABLES
+from backoffice.warehouse.tables import TABLES, Column
 from backoffice.warehouse.writer import (
+    LANDED_FILES_COLUMNS,
     BatchWriter,
     feed_quarantine_writer,
     feed_table_writer,
@@ -310,7 +314,8 @@ class _Batch:
                 "quarantined_at": load.loaded_at,
             },
         )
-        self.landed = landed_files_writer(con)
+        self.landed = BatchWriter(con, "raw.landed_files", _MANIFEST_COLUMNS, {})
+        self.last_header = _last_header(con, feed.source, feed.name)  # schema drift
         self.counts = dict.fromkeys(
             ("loaded", "redelivery", "unreadable", "unexpected", "rows", "quarantined"), 0
         )
@@ -388,16 +393,37 @@ class _Batch:
             problem = f"the file name matches none of the feed's patterns ({patterns})"
             self._unreadable(landed, problem)
             return
+        header, drift = self._header(landed)
         marks = [(w, w.pending, w.flushes) for w in self.writers]
         try:
             loaded, quarantined = self._load_rows(landed)
         except (FileUnreadable, UnicodeError) as exc:
             self._take_back(landed, marks)
-            self._unreadable(landed, str(exc))
+            since = drift if isinstance(exc, HeaderMismatch) else ""
+            self._unreadable(landed, since + str(exc), header)
             return
-        self._record(landed, "loaded", loaded=loaded, quarantined=quarantined)
+        self._record(landed, "loaded", loaded=loaded, quarantined=quarantined, header=header)
         self.first_loaded[sha256] = entry.relative
         log.debug("%s: loaded %d rows, quarantined %d", entry.relative, loaded, quarantined)
+
+    def _header(self, landed: _Fingerprinted) -> tuple[list[str] | None, str]:
+        """The file's header, and its drift from the feed's previous header as a sentence.
+
+        The header goes into the manifest (marts.schema_drift reads it); the drift
+        sentence prefixes the reason of a file the header change makes unreadable.
+        """
+        try:
+            header = read_header(landed.entry.path, self.load.feed)
+        except (FileUnreadable, UnicodeError, OSError):
+            return None, ""  # the parse says why, as for any unreadable file
+        if header is None:
+            return None, ""
+        before, since = self.last_header
+        self.last_header = (header, landed.entry.relative)
+        changes = compare(before, header) if before is not None else []
+        if not changes:
+            return header, ""
+        return header, f"the header changed since {since}: {describe(changes)}; "
 
     def _load_rows(self, landed: _Fingerprinted) -> tuple[int, int]:
         lineage = (landed.entry.relative, landed.sha256, landed.entry.delivery)
@@ -432,7 +458,9 @@ class _Batch:
                 [landed.entry.relative, self.load.load_id],
             )
 
-    def _unreadable(self, landed: _Fingerprinted, error: str) -> None:
+    def _unreadable(
+        self, landed: _Fingerprinted, error: str, header: list[str] | None = None
+    ) -> None:
         """Record a file that could not be read, with its content as one quarantined row."""
         log.warning("%s: unreadable: %s", landed.entry.relative, error)
         self.quarantine.add(
@@ -443,7 +471,7 @@ class _Batch:
             },
             (landed.entry.relative, landed.sha256),
         )
-        self._record(landed, "unreadable", quarantined=1, error=error)
+        self._record(landed, "unreadable", quarantined=1, error=error, header=header)
 
     def _record(
         self,
@@ -454,6 +482,7 @@ class _Batch:
         quarantined: int = 0,
         duplicate_of: str | None = None,
         error: str | None = None,
+        header: list[str] | None = None,
     ) -> None:
         load = self.load
         self.landed.add(
@@ -472,6 +501,7 @@ class _Batch:
                 "rows_quarantined": quarantined,
                 "error": error,
                 "loaded_at": load.loaded_at,
+                "header_columns": None if header is None else json.dumps(header),
             }
         )
         self.counts[status] += 1
@@ -538,6 +568,21 @@ def _unexpected_row(entry: Landed, feed: Feed | None, load_id: str, as_of: date)
         "error": entry.problem,
         "loaded_at": loaded_at_for(as_of),
     }
+
+
+# The manifest's columns, and the header each file had (raw_schema.sql: header_columns).
+_MANIFEST_COLUMNS = (*LANDED_FILES_COLUMNS, Column("header_columns", "text"))
+
+
+def _last_header(con: Any, source: str, feed: str) -> tuple[list[str] | None, str]:
+    """The header of the feed's latest recorded file that had one, and that file."""
+    row = con.execute(
+        "select header_columns, file_path from raw.landed_files "
+        "where source = ? and feed = ? and header_columns is not null "
+        "order by delivery_date desc, file_path desc limit 1",
+        [source, feed],
+    ).fetchone()
+    return (json.loads(row[0]), row[1]) if row else (None, "")
 
 
 def _recorded_paths(con: Any, source: str, feed: str) -> set[str]:

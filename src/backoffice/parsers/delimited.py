@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from backoffice.parsers import mapping
-from backoffice.parsers.encoding import is_mojibake, prove_encoding
+from backoffice.parsers.encoding import UTF8_BOM, is_mojibake, prove_encoding
 from backoffice.parsers.formats import Format
 from backoffice.parsers.records import FileUnreadable, Record, Rejection
 from backoffice.parsers.values import LocaleReaders
@@ -64,12 +64,18 @@ def parse_delimited(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
 
 
 def read_header(path: Path, feed: Feed) -> list[str]:
-    """The header row's column names (for feeds check, feeds new and schema drift)."""
+    """The header row's column names (for feeds check, feeds new and schema drift).
+
+    Only the first line is read (the parse proves the whole file's encoding);
+    bytes the encoding cannot decode come out replaced.
+    """
     dialect = feed.dialect
     if dialect is None:
         raise FileUnreadable(f"{feed.source}/{feed.name} has no dialect in the registry")
-    skip = prove_encoding(path, dialect.encoding, f"{feed.source}/{feed.name}")
-    with path.open("rb") as raw, _text(raw, skip, dialect.encoding) as fh:
+    with path.open("rb") as raw:
+        skip = len(UTF8_BOM) if raw.read(len(UTF8_BOM)) == UTF8_BOM else 0
+        raw.seek(skip)
+        fh = io.TextIOWrapper(raw, encoding=dialect.encoding, errors="replace", newline="")
         try:
             header = next(csv.reader(fh, delimiter=dialect.delimiter, quotechar=dialect.quotechar))
         except StopIteration:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from backoffice.parsers import rules
 from backoffice.parsers.drift import against_mapping, describe
-from backoffice.parsers.records import FileUnreadable
+from backoffice.parsers.records import FileUnreadable, HeaderMismatch
 from backoffice.parsers.values import LocaleReaders, Reader
 from backoffice.registry import Feed
 from backoffice.warehouse.tables import TABLES, Column
@@ -47,7 +47,7 @@ def plan(names: list[str], feed: Feed, readers: LocaleReaders) -> list[Planned]:
     changes = against_mapping(names, feed.columns)
     if changes:
         missing = [c.column for c in changes]
-        raise FileUnreadable(
+        raise HeaderMismatch(
             f"the header lacks column(s) {missing} that the registry maps for "
             f"{feed.source}/{feed.name} (schema drift: {describe(changes)}); "
             f"the header is {names}"

@@ -28,3 +28,7 @@ class Rejection(NamedTuple):
 
 class FileUnreadable(Exception):
     """The file as a whole cannot be read (bad XML, bad envelope, missing header...)."""
+
+
+class HeaderMismatch(FileUnreadable):
+    """The header lacks a column the registry maps: schema drift, named in the message."""

@@ -23,8 +23,13 @@ create table if not exists raw.landed_files (
     rows_loaded integer not null,           -- rows written to raw.* (FatturaPA: lines + summaries)
     rows_quarantined integer not null,      -- unreadable file: 1 (its content, one row)
     error varchar,                          -- why a whole file could not be read
-    loaded_at timestamptz not null
+    loaded_at timestamptz not null,
+    header_columns varchar                  -- the file's header as a JSON array of names
+                                            -- (formats with a header row); schema drift
 );
+
+-- Warehouses made before the header was recorded get the column (null for their files).
+alter table raw.landed_files add column if not exists header_columns varchar;
 
 -- One row per landed row that could not be parsed.
 create table if not exists raw.quarantine (
