@@ -22,7 +22,8 @@ renamed as (
         rows_loaded,
         rows_quarantined,
         error as error_message,
-        loaded_at
+        loaded_at,
+        from_json(header_columns, '["varchar"]') as header_columns
 
     from source
     where {{ delivered_by_as_of('delivery_date') }}
