@@ -372,3 +372,34 @@ def test_data_is_escaped_and_missing_marts_are_said_not_available(tmp_path):
     assert any("marts.customer_balances" in n for n in notices)
     assert any("marts.provider_kpis_monthly" in n for n in notices)
     assert page.xpath('//*[@id="run-status"]')[0].text_content().count("no data-check record")
+    assert (
+        "No feed health in this publication"
+        in page.xpath('//section[@id="feeds"]')[0].text_content()
+    )
+
+
+@pytest.mark.parametrize("as_of", NIGHTS)
+def test_the_feeds_section_is_marts_feed_health(nights, as_of):
+    page = _page(nights, as_of)
+    mart = _sql(
+        nights,
+        as_of,
+        "select feed_name, status, rhythm, last_delivery_date, period_files, period_rows, "
+        "usual_files, usual_rows, warning from marts.feed_health order by registry_position",
+    )
+    assert len(mart) >= 7
+    rows = _table_rows(page, "feed-health")
+    assert [_cells(r)["feed"] for r in rows] == [m[0] for m in mart]
+    for row, (_, status, rhythm, last, files, lines, usual_files, usual_rows, _w) in zip(
+        rows, mart, strict=True
+    ):
+        cells = _cells(row)
+        assert row.get("class") == f"status-{status}"
+        assert cells["rhythm"] == rhythm
+        assert cells["last"] == (last.isoformat() if last else "\u2014")
+        assert (cells["files"], cells["rows"]) == (str(files), str(lines))
+        assert cells["usual-rows"] == (str(usual_rows) if usual_rows is not None else "\u2014")
+        assert cells["usual-files"] == (str(usual_files) if usual_files is not None else "\u2014")
+    warnings = [w for *_, w in mart if w]
+    assert [li.text for li in page.xpath('//ul[@id="feed-warnings"]/li')] == warnings
+    assert int(_tile(page, "tile-feeds")) == len(warnings)

@@ -82,9 +82,11 @@ class FeedHealth:
     status: str
     expected_by_date: date | None
     next_due_date: date | None
+    late_since_date: date | None
     last_delivery_date: date | None
     last_delivery_files: int
     last_delivery_rows: int
+    judged_period_date: date | None
     period_files: int
     period_rows: int
     usual_files: float | None
