@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from backoffice.errors import BackofficeError
-from backoffice.parsers.drift import USUAL_NAMES
+from backoffice.parsers.drift import USUAL_NAMES, plain_name
 from backoffice.parsers.formats import formats as registered_formats
 from backoffice.registry import RegistryError, load_registry
 from backoffice.warehouse.tables import TABLES
@@ -23,21 +23,17 @@ from backoffice.warehouse.tables import TABLES
 SYNONYMS = USUAL_NAMES
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
 def guess_columns(kind: str, header: list[str]) -> tuple[dict[str, str], list[str]]:
     """(field -> header column) for what could be guessed, and the fields left unmapped."""
     table = TABLES[kind]
-    by_norm = {_norm(h): h for h in header}
+    by_norm = {plain_name(h): h for h in header}
     mapped: dict[str, str] = {}
     missing: list[str] = []
     for column in table.columns:
         if column.name == table.source_column:
             continue
         candidates = (column.name, *SYNONYMS.get(column.name, ()))
-        found = next((by_norm[_norm(c)] for c in candidates if _norm(c) in by_norm), None)
+        found = next((by_norm[plain_name(c)] for c in candidates if plain_name(c) in by_norm), None)
         if found is not None and found not in mapped.values():
             mapped[column.name] = found
         else:

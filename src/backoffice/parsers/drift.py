@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -89,8 +90,10 @@ def compare(before: Sequence[str], after: Sequence[str]) -> list[Change]:
     return changes
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+def plain_name(name: str) -> str:
+    """Letters and digits only, accents dropped: `Quantità` and `quantita` are one name."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
 def against_mapping(
@@ -105,8 +108,8 @@ def against_mapping(
     for field, column in columns.items():
         if column in header:
             continue
-        names = {_norm(n) for n in (field, *synonyms.get(field, ()))}
-        likely = [c for c in spare if _norm(c) in names]
+        names = {plain_name(n) for n in (field, *synonyms.get(field, ()))}
+        likely = [c for c in spare if plain_name(c) in names]
         likely = likely or difflib.get_close_matches(column, spare, n=1, cutoff=0.6)
         if likely:
             spare.remove(likely[0])
