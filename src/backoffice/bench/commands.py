@@ -24,9 +24,25 @@ def register(commands: argparse._SubParsersAction) -> None:
         "Airflow. Prints one table and appends it to docs/benchmarks.md. Everything is written "
         "under $BACKOFFICE_DATA_DIR/bench/<N>-lines (removed first).",
     )
-    bench.add_argument("--lines", type=int, required=True, help="order lines to generate")
+    bench.add_argument("--lines", type=int, help="order lines to generate")
     bench.add_argument("--seed", type=int, default=7)
     bench.add_argument("--as-of", type=iso_date, default=DEFAULT_AS_OF, metavar="YYYY-MM-DD")
+    bench.add_argument(
+        "--later-days",
+        type=int,
+        default=1,
+        metavar="N",
+        help="also run the night as of the as-of date + N days, incrementally on the same data "
+        "directory and as a full rebuild on a fresh one (default 1; 0 to skip)",
+    )
+    bench.add_argument(
+        "--side-by-side",
+        nargs="+",
+        type=Path,
+        metavar="BENCH_JSON",
+        help="print one table of earlier runs side by side, from their bench.json files "
+        "(nothing is run)",
+    )
     bench.add_argument(
         "--no-airflow", action="store_true", help="skip the night through Airflow (quick runs)"
     )
@@ -43,10 +59,22 @@ def _bench(settings: Settings, args: argparse.Namespace) -> int:
     from backoffice.bench.run import append_to, render_markdown, run_bench
     from backoffice.errors import BackofficeError
 
-    if args.lines < 1:
-        raise BackofficeError(f"--lines {args.lines}: give a positive number of order lines")
+    if args.side_by_side:
+        print(_side_by_side(args.side_by_side), end="")
+        return 0
+    if args.lines is None or args.lines < 1:
+        raise BackofficeError(
+            f"--lines {args.lines}: give a positive number of order lines (or --side-by-side)"
+        )
+    if args.later_days < 0:
+        raise BackofficeError(f"--later-days {args.later_days}: give 0 (no later night) or more")
     result = run_bench(
-        settings, lines=args.lines, as_of=args.as_of, seed=args.seed, airflow=not args.no_airflow
+        settings,
+        lines=args.lines,
+        as_of=args.as_of,
+        seed=args.seed,
+        airflow=not args.no_airflow,
+        later_days=args.later_days,
     )
     markdown = render_markdown(result)
     print(markdown, end="")
@@ -57,3 +85,18 @@ def _bench(settings: Settings, args: argparse.Namespace) -> int:
         append_to(output, markdown)
         print(f"(appended to {output})")
     return 0
+
+
+def _side_by_side(paths: list[Path]) -> str:
+    from backoffice.bench.run import from_dict, render_side_by_side
+    from backoffice.errors import BackofficeError
+
+    results = []
+    for path in paths:
+        try:
+            results.append(from_dict(json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, KeyError, TypeError) as failure:
+            raise BackofficeError(
+                f"{path}: not a bench.json that `backoffice bench` wrote ({failure})"
+            ) from failure
+    return render_side_by_side(results)

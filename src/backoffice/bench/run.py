@@ -7,9 +7,15 @@ per phase (ingest, dbt, data checks, publication, report, after), each
 measured by the kernel (wall, CPU, peak memory); and, unless told not to, the
 same night runs again through Airflow (`airflow dags test`, as `backoffice
 run` does) on its own data directory, its phases read from Airflow's task
-records. One table of figures and ratios is printed and appended to
-docs/benchmarks.md with the machine it ran on. A benchmark states figures
-beside a baseline; it asserts nothing about seconds.
+records. With a later as-of date (the day after, by default) it also runs the
+incremental night (the later date on the same data directory) and a full
+rebuild of the later date on a fresh one, and compares their exceptions; it
+times the data checks beside the same checks as one SQL query
+(`quality.measure_checks`, when the package has it); and it counts the bytes
+each phase writes and the new files a publication leaves. One table of
+figures and ratios is printed and appended to docs/benchmarks.md with the
+machine it ran on. A benchmark states figures beside a baseline; it asserts
+nothing about seconds.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +62,10 @@ _AIRFLOW_TASK_PHASES = {
 }
 
 
+# What a publication phase left under the publications' folder, beside the other folders.
+PUBLICATIONS = "publications"
+
+
 class BenchFailedError(BackofficeError):
     """A measured piece of the benchmark failed; the message names its log."""
 
@@ -68,6 +78,7 @@ class Measure:
     cpu: float
     peak_mb: float
     detail: dict[str, Any] = field(default_factory=dict)
+    written: int = 0  # bytes the kernel counted as written to storage (ru_oublock x 512)
 
 
 @dataclass
@@ -83,19 +94,41 @@ class BenchResult:
     airflow_error: str = ""
     disk: dict[str, int] = field(default_factory=dict)
     load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    # The later night: incremental on the same data directory, and a full rebuild.
+    later: date | None = None
+    incremental: dict[str, Measure] = field(default_factory=dict)
+    rebuild: dict[str, Measure] = field(default_factory=dict)
+    compared: dict[str, int] = field(default_factory=dict)
+    # New or changed files (bytes) a publication phase left in the data directory, by folder.
+    published: dict[str, dict[str, int]] = field(default_factory=dict)
+    checks_sql: Measure | None = None
+    checks_sql_error: str = ""
 
     @property
     def night(self) -> Measure:
         """The in-process night: every phase, one after the other."""
-        return Measure(
-            wall=sum(m.wall for m in self.phases.values()),
-            cpu=sum(m.cpu for m in self.phases.values()),
-            peak_mb=max(m.peak_mb for m in self.phases.values()),
-        )
+        return total(self.phases)
 
     @property
     def naive_wall(self) -> float:
         return float(self.generate.detail["oracle_wall"])
+
+    @property
+    def naive_cpu(self) -> float:
+        return float(self.generate.detail.get("oracle_cpu", 0.0))
+
+    @property
+    def reader_peer(self) -> Measure:
+        """The naive peer a reader would write: read every file (the floor), apply the rules.
+
+        A sum of two measured pieces, not one program: such a script pays at least the
+        floor's reading and the oracle's rules; it would pay more to build its records.
+        """
+        return Measure(
+            wall=self.floor.wall + self.naive_wall,
+            cpu=self.floor.cpu + self.naive_cpu,
+            peak_mb=0.0,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         def m(x: Measure | None) -> dict[str, Any] | None:
@@ -114,7 +147,24 @@ class BenchResult:
             "airflow_error": self.airflow_error,
             "disk": self.disk,
             "load_average": self.load_average,
+            "later": self.later.isoformat() if self.later else None,
+            "incremental": {k: m(v) for k, v in self.incremental.items()},
+            "rebuild": {k: m(v) for k, v in self.rebuild.items()},
+            "compared": self.compared,
+            "published": self.published,
+            "checks_sql": m(self.checks_sql),
+            "checks_sql_error": self.checks_sql_error,
         }
+
+
+def total(phases: dict[str, Measure]) -> Measure:
+    """A night's phases one after the other: summed times, the highest peak, summed writes."""
+    return Measure(
+        wall=sum(m.wall for m in phases.values()),
+        cpu=sum(m.cpu for m in phases.values()),
+        peak_mb=max((m.peak_mb for m in phases.values()), default=0.0),
+        written=sum(m.written for m in phases.values()),
+    )
 
 
 def run_bench(
@@ -124,12 +174,15 @@ def run_bench(
     as_of: date,
     seed: int = 7,
     airflow: bool = True,
+    later_days: int = 1,
     workdir: Path | None = None,
     phases: tuple[str, ...] = PHASES,
 ) -> BenchResult:
     """Generate a sample of `lines` order lines and measure every piece on it.
 
-    `phases` may stop the in-process night early (a quick check of the bench itself).
+    `later_days` > 0 adds the later night (as of `as_of` + that many days): incremental
+    on the first night's data directory, and a full rebuild on a fresh one. `phases` may
+    stop each night early (a quick check of the bench itself).
     """
     work = workdir or settings.data_dir / "bench" / f"{lines}-lines"
     shutil.rmtree(work, ignore_errors=True)
@@ -137,6 +190,7 @@ def run_bench(
     landing = work / "landing"
     started = datetime.now(UTC)
     load = os.getloadavg()
+    later = as_of + timedelta(days=later_days) if later_days > 0 else None
     night_settings = _settings(settings, landing, work / "night")
     generated = _measure(
         "generate",
@@ -145,24 +199,129 @@ def run_bench(
             "ledger": str(work / "expected_exceptions.csv"),
             "lines": lines,
             "seed": seed,
-            "as_of": [as_of.isoformat()],
+            "as_of": [d.isoformat() for d in (as_of, later) if d is not None],
         },
         night_settings,
         work,
     )
     floor = _measure("floor", {"as_of": as_of.isoformat()}, night_settings, work)
-    phases = {
-        phase: _measure("phase", {"phase": phase, "as_of": as_of.isoformat()}, night_settings, work)
-        for phase in phases
-    }
-    result = BenchResult(lines, as_of, started, generated, floor, phases, load_average=load)
+    result = BenchResult(lines, as_of, started, generated, floor, {}, load_average=load)
+    result.phases, result.published["first"] = _night(night_settings, as_of, phases, work)
     result.disk = _disk(night_settings)
+    if "dbt" in phases:
+        try:
+            result.checks_sql = _checks_sql(night_settings, work)
+        except Exception as failure:  # a missing or failing measure leaves its row out
+            result.checks_sql_error = str(failure).splitlines()[0][:300]
+    if later is not None:
+        result.later = later
+        result.incremental, result.published["incremental"] = _night(
+            night_settings, later, phases, work, "incremental-"
+        )
+        rebuild = _settings(settings, landing, work / "rebuild")
+        result.rebuild, _ = _night(rebuild, later, phases, work, "rebuild-")
+        if "publication" in phases:
+            result.compared = compare_exceptions(night_settings, rebuild)
     if airflow:
         try:
             result.airflow, result.airflow_phases = _airflow_night(settings, landing, work, as_of)
         except Exception as failure:  # the in-process figures still stand: report both
             result.airflow_error = str(failure).splitlines()[0][:300]
     return result
+
+
+def _night(
+    settings: Settings, as_of: date, phases: tuple[str, ...], work: Path, label: str = ""
+) -> tuple[dict[str, Measure], dict[str, int]]:
+    """One in-process night, a child per phase; and what its publication left on disk."""
+    measured: dict[str, Measure] = {}
+    published: dict[str, int] = {}
+    for phase in phases:
+        before = _files(settings.data_dir) if phase == "publication" else None
+        measured[phase] = _measure(
+            "phase", {"phase": phase, "as_of": as_of.isoformat()}, settings, work, label
+        )
+        if before is not None:
+            published = new_bytes(before, _files(settings.data_dir), settings.data_dir)
+            # The build is rewritten in place, a few pages a night: the kernel's count of
+            # the phase's writes says what that costs, its file size would not.
+            published.pop(settings.build_warehouse.relative_to(settings.data_dir).parts[0], None)
+            folder = settings.published_dir.relative_to(settings.data_dir).parts[0]
+            published = {PUBLICATIONS: published.pop(folder, 0), **published}
+    return measured, published
+
+
+def _checks_sql(settings: Settings, work: Path) -> Measure:
+    """The data checks beside the same checks as one SQL query, if the package measures it."""
+    from backoffice import quality
+
+    if not hasattr(quality, "measure_checks"):
+        raise BenchFailedError("backoffice.quality has no measure_checks yet")
+    return _measure("checks-sql", {}, settings, work)
+
+
+def _files(root: Path) -> dict[tuple[int, int], tuple[str, int, int]]:
+    """Every file under `root` by inode: (path, size, modification time)."""
+    found = {}
+    for path in root.rglob("*"):
+        try:
+            st = path.stat()
+        except OSError:  # removed while we walked
+            continue
+        if path.is_file():
+            found[(st.st_dev, st.st_ino)] = (str(path), st.st_size, st.st_mtime_ns)
+    return found
+
+
+def new_bytes(before: dict, after: dict, root: Path) -> dict[str, int]:
+    """Bytes of files new or changed between two walks, by top folder under `root`.
+
+    By inode, so a file shared between publications through a hard link counts once,
+    when it was written; a renamed file counts only if its content changed.
+    """
+    grown: dict[str, int] = {}
+    for inode, (path, size, mtime) in after.items():
+        old = before.get(inode)
+        if old is not None and old[1:] == (size, mtime):
+            continue
+        top = Path(path).relative_to(root).parts[0]
+        grown[top] = grown.get(top, 0) + size
+    return dict(sorted(grown.items()))
+
+
+# Compared between an incremental night and a full rebuild: what does not depend on the
+# nights before (a fresh rebuild has none): `resolved`, detected_on and the age of billing
+# controls are left out.
+_COMPARED = (
+    "exception_id, exception_type, status, provider, customer_vat, order_id, order_line_id, "
+    "invoice_number, invoice_line, period_month, amount_eur, credited_eur"
+)
+
+
+def exception_rows(con: duckdb.DuckDBPyConnection) -> set[tuple]:
+    """The open and credited exceptions of a warehouse, as compared rows."""
+    query = f"select {_COMPARED} from marts.exceptions where status <> 'resolved'"
+    return set(con.execute(query).fetchall())
+
+
+def compare_rows(first: set[tuple], second: set[tuple]) -> dict[str, int]:
+    return {
+        "incremental": len(first),
+        "rebuild": len(second),
+        "only_incremental": len(first - second),
+        "only_rebuild": len(second - first),
+    }
+
+
+def compare_exceptions(first: Settings, second: Settings) -> dict[str, int]:
+    """The current exceptions of two data directories, compared to the cent."""
+    from backoffice.publish import connect_published
+
+    rows = []
+    for settings in (first, second):
+        with connect_published(settings) as con:
+            rows.append(exception_rows(con))
+    return compare_rows(*rows)
 
 
 def _settings(settings: Settings, landing: Path, data: Path) -> Settings:
@@ -186,9 +345,11 @@ def _child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def _measure(piece: str, params: dict[str, Any], settings: Settings, work: Path) -> Measure:
+def _measure(
+    piece: str, params: dict[str, Any], settings: Settings, work: Path, label: str = ""
+) -> Measure:
     """Run one piece in a child process; the kernel's rusage of it (and its children)."""
-    name = piece if piece != "phase" else f"phase-{params['phase']}"
+    name = label + (piece if piece != "phase" else f"phase-{params['phase']}")
     log_path = work / "logs" / f"{name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=work, suffix=".json", delete=False) as out:
@@ -212,7 +373,8 @@ def _measure(piece: str, params: dict[str, Any], settings: Settings, work: Path)
         )
     detail = json.loads(result_path.read_text(encoding="utf-8") or "{}")
     result_path.unlink()
-    return Measure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, detail)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measure(wall, cpu, usage.ru_maxrss / 1024, detail, usage.ru_oublock * 512)
 
 
 def _airflow_night(
@@ -262,8 +424,20 @@ def _disk(settings: Settings) -> dict[str, int]:
     return {
         "warehouse": build.stat().st_size if build.exists() else 0,
         "publication": published[-1].stat().st_size if published else 0,
-        "landing": sum(p.stat().st_size for p in settings.landing_dir.rglob("*") if p.is_file()),
+        "landing": _size(settings.landing_dir),
+        "published_dir": _size(settings.published_dir),
+        "data_dir": _size(settings.data_dir),
     }
+
+
+def _size(root: Path) -> int:
+    """Bytes of the files under `root`, a file linked twice counted once."""
+    seen: dict[tuple[int, int], int] = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            seen[(st.st_dev, st.st_ino)] = st.st_size
+    return sum(seen.values())
 
 
 # --- the table ----------------------------------------------------------------------------
@@ -275,6 +449,7 @@ def from_dict(data: dict[str, Any]) -> BenchResult:
     def m(x: dict[str, Any] | None) -> Measure | None:
         return None if x is None else Measure(**x)
 
+    later = data.get("later")
     return BenchResult(
         lines=data["lines"],
         as_of=date.fromisoformat(data["as_of"]),
@@ -287,6 +462,13 @@ def from_dict(data: dict[str, Any]) -> BenchResult:
         airflow_error=data.get("airflow_error", ""),
         disk=data.get("disk", {}),
         load_average=tuple(data.get("load_average", (0.0, 0.0, 0.0))),
+        later=date.fromisoformat(later) if later else None,
+        incremental={k: m(v) for k, v in data.get("incremental", {}).items()},
+        rebuild={k: m(v) for k, v in data.get("rebuild", {}).items()},
+        compared=data.get("compared", {}),
+        published=data.get("published", {}),
+        checks_sql=m(data.get("checks_sql")),
+        checks_sql_error=data.get("checks_sql_error", ""),
     )
 
 
@@ -306,11 +488,16 @@ def machine() -> str:
     )
 
 
+def _mib(n: float) -> str:
+    return f"{n / 2**20:,.1f}"
+
+
 def render_markdown(result: BenchResult) -> str:
     floor, night, naive = result.floor, result.night, result.naive_wall
     counts = result.floor.detail
+    later = f" (later night {result.later.isoformat()})" if result.later else ""
     out = [
-        f"### {result.lines:,} order lines, as of {result.as_of.isoformat()}",
+        f"### {result.lines:,} order lines, as of {result.as_of.isoformat()}{later}",
         "",
         f"Measured {result.started:%Y-%m-%d %H:%M} UTC on {machine()}; load average at the "
         f"start {result.load_average[0]:.1f} (the machine is shared: wall times stretch "
@@ -322,24 +509,36 @@ def render_markdown(result: BenchResult) -> str:
         f"{counts.get('delimited_files', 0):,} CSV, {counts.get('ndjson_files', 0):,} NDJSON), "
         f"generated in {result.generate.wall:.1f} s.",
         "",
-        "| what | wall s | CPU s | peak MiB | wall / floor | CPU / floor |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| what | wall s | CPU s | peak MiB | written MiB | wall / floor | CPU / floor |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
 
     def row(label: str, m: Measure | None, wall: float | None = None, cpu: float | None = None):
         w = m.wall if m is not None else wall
         c = m.cpu if m is not None else cpu
         peak = f"{m.peak_mb:,.0f}" if m is not None and m.peak_mb else "-"
+        written = _mib(m.written) if m is not None and m.written else "-"
         c_text = "-" if c is None else f"{c:.1f}"
         c_ratio = "-" if c is None else f"{c / floor.cpu:.2f}"
-        out.append(f"| {label} | {w:.1f} | {c_text} | {peak} | {w / floor.wall:.2f} | {c_ratio} |")
+        out.append(
+            f"| {label} | {w:.1f} | {c_text} | {peak} | {written} | {w / floor.wall:.2f} "
+            f"| {c_ratio} |"
+        )
 
     row("parse floor: DuckDB reads every CSV/NDJSON, lxml every invoice, no rules", floor)
-    naive_cpu = float(result.generate.detail.get("oracle_cpu", 0.0))
-    row("naive peer: the generator's pure-Python oracle (rules only)", None, naive, naive_cpu)
+    row(
+        "naive peer, rules only: the generator's oracle on records in memory (reads no file)",
+        None,
+        naive,
+        result.naive_cpu,
+    )
+    peer = result.reader_peer
+    row("naive peer as a reader would write it: parse floor + oracle (sum of the two)", peer)
     for phase, m in result.phases.items():
         row(f"night in process: {PHASE_NAMES[phase]}", m)
     row("**night in process, all phases**", night)
+    if result.checks_sql is not None:
+        row("data checks as one SQL query (`quality.measure_checks`, its child)", result.checks_sql)
     if result.airflow is not None:
         for phase in PHASES:
             if phase in result.airflow_phases:
@@ -350,27 +549,227 @@ def render_markdown(result: BenchResult) -> str:
                 )
         row("**night through Airflow (`airflow dags test`), whole**", result.airflow)
     if result.airflow_error:
-        out.append(f"| night through Airflow | failed: {result.airflow_error} | | | | |")
+        out.append(f"| night through Airflow | failed: {result.airflow_error} | | | | | |")
     out.append("")
     ratios = [
         f"in-process night / parse floor {night.wall / floor.wall:.1f} (CPU "
         f"{night.cpu / floor.cpu:.1f})",
-        f"naive peer / in-process night {naive / night.wall:.2f}",
+        f"naive peer (rules only) / in-process night {naive / night.wall:.2f} (CPU "
+        f"{result.naive_cpu / night.cpu:.2f})",
+        f"naive peer as a reader would write it / in-process night {peer.wall / night.wall:.2f} "
+        f"(CPU {peer.cpu / night.cpu:.2f}; the issue's target is at least 3)",
     ]
     if result.airflow is not None:
         ratios += [
             f"Airflow night / parse floor {result.airflow.wall / floor.wall:.1f} (CPU "
             f"{result.airflow.cpu / floor.cpu:.1f})",
-            f"naive peer / Airflow night {naive / result.airflow.wall:.2f}",
+            f"naive peer as a reader would write it / Airflow night "
+            f"{peer.wall / result.airflow.wall:.2f} (CPU {peer.cpu / result.airflow.cpu:.2f})",
             f"Airflow's own cost (Airflow night - in-process night) "
             f"{result.airflow.wall - night.wall:.1f} s",
         ]
     out.append("Ratios: " + "; ".join(ratios) + ".")
-    out.append(
-        f"Disk: warehouse {result.disk.get('warehouse', 0) / 2**20:,.1f} MiB; a night writes "
-        f"one publication of {result.disk.get('publication', 0) / 2**20:,.1f} MiB."
-    )
+    out += _checks_sql_lines(result)
+    out += _later_lines(result)
+    out.append(_disk_line(result))
     return "\n".join(out) + "\n"
+
+
+def _figures(detail: Any, prefix: str = "") -> list[str]:
+    """The numbers a measure returned, flattened as `key.sub value`, in its order."""
+    if isinstance(detail, dict):
+        return [f for k, v in detail.items() for f in _figures(v, f"{prefix}{k}.")]
+    if isinstance(detail, int | float) and not isinstance(detail, bool):
+        return [f"{prefix.rstrip('.')} {detail:.3g}"]
+    return []
+
+
+def _checks_sql_lines(result: BenchResult) -> list[str]:
+    if result.checks_sql is not None:
+        figures = ", ".join(_figures(result.checks_sql.detail)) or "no figures"
+        gx = result.phases.get("checks")
+        ratio = (
+            f"; the night's data checks phase / this child: CPU "
+            f"{gx.cpu / result.checks_sql.cpu:.2f}"
+            if gx is not None and result.checks_sql.cpu
+            else ""
+        )
+        return [
+            f"Data checks against one SQL query, as `quality.measure_checks` measured them: "
+            f"{figures}{ratio}."
+        ]
+    if result.checks_sql_error:
+        return [f"Data checks against one SQL query: not measured ({result.checks_sql_error})."]
+    return []
+
+
+def _later_lines(result: BenchResult) -> list[str]:
+    """The incremental night beside a full rebuild of the same later date."""
+    if result.later is None or not result.incremental:
+        return []
+    by_date = result.generate.detail.get("files_by_date", {})
+    new_files = by_date.get(result.later.isoformat(), 0)
+    out = [
+        "",
+        f"Later night as of {result.later.isoformat()} ({new_files:,} files delivered that "
+        "day): incremental, on the first night's data directory, against a full rebuild of "
+        "the same date on a fresh data directory (every file ingested, every model built).",
+        "",
+        "| phase | incremental wall s | CPU s | written MiB | full rebuild wall s | CPU s "
+        "| written MiB | incremental / full, CPU |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    pairs = [
+        (PHASE_NAMES[p], result.incremental[p], result.rebuild.get(p)) for p in result.incremental
+    ]
+    pairs.append(("**all phases**", total(result.incremental), total(result.rebuild)))
+    for label, inc, full in pairs:
+        if full is None:
+            continue
+        ratio = f"{inc.cpu / full.cpu:.2f}" if full.cpu else "-"
+        out.append(
+            f"| {label} | {inc.wall:.1f} | {inc.cpu:.1f} | {_mib(inc.written)} | {full.wall:.1f} "
+            f"| {full.cpu:.1f} | {_mib(full.written)} | {ratio} |"
+        )
+    out.append("")
+    c = result.compared
+    if c:
+        same = c["only_incremental"] == 0 and c["only_rebuild"] == 0
+        out.append(
+            f"Exceptions, open and credited, compared to the cent (identity, status, amounts): "
+            f"incremental {c['incremental']:,}, full rebuild {c['rebuild']:,}; "
+            + (
+                "**the same**."
+                if same
+                else f"**DIFFERENT**: {c['only_incremental']:,} only in the incremental "
+                f"night, {c['only_rebuild']:,} only in the rebuild."
+            )
+        )
+    return out
+
+
+def _disk_line(result: BenchResult) -> str:
+    disk = result.disk
+    text = (
+        f"Disk after the first night: warehouse {_mib(disk.get('warehouse', 0))} MiB"
+        + (
+            f", kept publications {_mib(disk['published_dir'])} MiB, data directory "
+            f"{_mib(disk['data_dir'])} MiB"
+            if "data_dir" in disk
+            else f"; a night writes one publication of {_mib(disk.get('publication', 0))} MiB"
+        )
+        + "."
+    )
+    for night, label in (("first", "the first night"), ("incremental", "the incremental night")):
+        left = dict(result.published.get(night) or {})
+        if night not in result.published:
+            continue
+        published = left.pop(PUBLICATIONS, 0)
+        others = ", ".join(f"{top}/ {_mib(n)}" for top, n in left.items())
+        text += (
+            f" Publication of {label}: {_mib(published)} MiB of new files in the "
+            "publications' folder"
+            + (f" (the phase's other new records: {others} MiB)." if others else ".")
+        )
+    return text
+
+
+def render_side_by_side(results: list[BenchResult]) -> str:
+    """One table of the runs at every size, columns by size: CPU s first, wall s after.
+
+    The "fixed overhead" is the smallest run's Airflow night (in process when it has none),
+    as the issue's target reads it: 2 x the parse floor + that overhead.
+    """
+    runs = sorted(results, key=lambda r: r.lines)
+    smallest = runs[0]
+    overhead = (smallest.airflow or smallest.night).cpu
+    head = "| | " + " | ".join(f"{r.lines:,} lines" for r in runs) + " |"
+    rows = [head, "| --- |" + " ---: |" * len(runs)]
+
+    def cpu_wall(m: Measure | None) -> str:
+        return "-" if m is None else f"{m.cpu:,.1f} ({m.wall:,.1f})"
+
+    def line(label: str, cells: list[str]) -> None:
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    def ratio(a: float | None, b: float | None) -> str:
+        return "-" if not a or not b else f"{a / b:.2f}"
+
+    line(
+        "measured (UTC), load average at the start",
+        [f"{r.started:%Y-%m-%d %H:%M}, {r.load_average[0]:.1f}" for r in runs],
+    )
+    line("files landed", [f"{r.generate.detail.get('files', 0):,}" for r in runs])
+    line("parse floor, CPU s (wall s)", [cpu_wall(r.floor) for r in runs])
+    line(
+        "naive peer, rules only (oracle on records in memory)",
+        [f"{r.naive_cpu:,.1f} ({r.naive_wall:,.1f})" for r in runs],
+    )
+    line(
+        "naive peer as a reader would write it (floor + oracle)",
+        [cpu_wall(r.reader_peer) for r in runs],
+    )
+    for phase in PHASES:
+        line(
+            f"night in process: {PHASE_NAMES[phase]}", [cpu_wall(r.phases.get(phase)) for r in runs]
+        )
+    line("**night in process, all phases**", [cpu_wall(r.night) for r in runs])
+    line("night through Airflow, whole", [cpu_wall(r.airflow) for r in runs])
+    line("night in process / parse floor, CPU", [ratio(r.night.cpu, r.floor.cpu) for r in runs])
+    line(
+        "night through Airflow / parse floor, CPU",
+        [ratio(r.airflow.cpu if r.airflow else None, r.floor.cpu) for r in runs],
+    )
+    line(
+        "naive peer (floor + oracle) / night in process, CPU (target: at least 3)",
+        [ratio(r.reader_peer.cpu, r.night.cpu) for r in runs],
+    )
+    line(
+        "naive peer (floor + oracle) / night through Airflow, CPU",
+        [ratio(r.reader_peer.cpu, r.airflow.cpu if r.airflow else None) for r in runs],
+    )
+    line(
+        f"budget 2 x floor + fixed overhead ({overhead:.1f} CPU s), CPU s",
+        [f"{2 * r.floor.cpu + overhead:,.1f}" for r in runs],
+    )
+    line(
+        "peak MiB: in process / through Airflow",
+        [
+            f"{r.night.peak_mb:,.0f} / " + (f"{r.airflow.peak_mb:,.0f}" if r.airflow else "-")
+            for r in runs
+        ],
+    )
+    line(
+        "incremental night / full rebuild, CPU: all phases (dbt)",
+        [
+            f"{ratio(total(r.incremental).cpu, total(r.rebuild).cpu)} "
+            f"({ratio(_cpu(r.incremental, 'dbt'), _cpu(r.rebuild, 'dbt'))})"
+            if r.incremental
+            else "-"
+            for r in runs
+        ],
+    )
+    line(
+        "data checks phase / one SQL query child, CPU",
+        [ratio(_cpu(r.phases, "checks"), r.checks_sql.cpu if r.checks_sql else None) for r in runs],
+    )
+    line("warehouse MiB", [_mib(r.disk.get("warehouse", 0)) for r in runs])
+    line(
+        "publication, new files in the publications' folder, MiB: first / incremental night",
+        [
+            " / ".join(
+                _mib(r.published[n].get(PUBLICATIONS, 0)) if n in r.published else "-"
+                for n in ("first", "incremental")
+            )
+            for r in runs
+        ],
+    )
+    return "\n".join(rows) + "\n"
+
+
+def _cpu(phases: dict[str, Measure], phase: str) -> float | None:
+    m = phases.get(phase)
+    return None if m is None else m.cpu
 
 
 def append_to(path: Path, markdown: str) -> None:
