@@ -11,13 +11,18 @@ night would load the rest and report them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from backoffice import publish
 from backoffice.parsers import FileUnreadable, Record, parse_file, read_header
-from backoffice.parsers.drift import Change, against_mapping
+from backoffice.parsers.drift import Change, against_mapping, compare
 from backoffice.registry import Feed, Registry
+from backoffice.settings import Settings
 
 FIRST_ROWS = 5
 
@@ -38,6 +43,8 @@ class FileCheck:
     unknown_states: dict[str, list[str]] = field(default_factory=dict)  # state -> rows
     unreadable: str | None = None
     drift: list[Change] = field(default_factory=list)  # against the registry's mapping
+    since: list[Change] = field(default_factory=list)  # against the last delivery's header
+    since_file: str = ""
 
     @property
     def can_load(self) -> bool:
@@ -58,19 +65,52 @@ class FileCheck:
 
 
 def check_files(
-    registry: Registry, source: str, feed_name: str, files: list[Path]
+    registry: Registry,
+    source: str,
+    feed_name: str,
+    files: list[Path],
+    previous: tuple[list[str], str] | None = None,
 ) -> list[FileCheck]:
-    """Dry-run one feed entry over each file; nothing is written anywhere."""
+    """Dry-run one feed entry over each file; nothing is written anywhere.
+
+    `previous`: the header of the feed's last delivery and its file (from the
+    current publication), to name what each file's header changed since then.
+    """
     feed = registry.feed(source, feed_name)
     states = registry.sources[source].states
-    return [_check(feed, states, Path(f)) for f in files]
+    return [_check(feed, states, Path(f), previous) for f in files]
 
 
-def _check(feed: Feed, states: Any, path: Path) -> FileCheck:
+def last_delivered_header(
+    settings: Settings, source: str, feed: str
+) -> tuple[list[str], str] | None:
+    """The header of the feed's latest landed file the current publication recorded."""
+    path = publish.current_publication(settings)
+    if path is None:
+        return None
+    with duckdb.connect(str(path), read_only=True) as con:
+        try:
+            row = con.execute(
+                "select header_columns, file_path from raw.landed_files "
+                "where source = ? and feed = ? and header_columns is not null "
+                "order by delivery_date desc, file_path desc limit 1",
+                [source, feed],
+            ).fetchone()
+        except duckdb.Error:  # a publication from before headers were recorded
+            return None
+    return (json.loads(row[0]), row[1]) if row else None
+
+
+def _check(
+    feed: Feed, states: Any, path: Path, previous: tuple[list[str], str] | None
+) -> FileCheck:
     from backoffice.ingest import matches_feed
 
     result = FileCheck(path=path, name_matches=matches_feed(path.name, feed))
     _read_header(feed, path, result)
+    if previous is not None and result.header is not None:
+        result.since = compare(previous[0], result.header)
+        result.since_file = previous[1]
     try:
         for item in parse_file(path, feed):
             result.rows_read += 1
@@ -119,6 +159,11 @@ def render_text(source: str, feed_name: str, checks: list[FileCheck]) -> str:
                 lines.append(f"  columns not used: {', '.join(check.unmapped_columns)}")
             for change in check.drift:
                 lines.append(f"  schema drift: {change.sentence()}")
+            for change in check.since:
+                lines.append(
+                    f"  schema drift since the last delivery ({check.since_file}): "
+                    f"{change.sentence()}"
+                )
         for row, values in check.first_records:
             shown = ", ".join(f"{k}={_show(v)}" for k, v in values.items() if v is not None)
             lines.append(f"  row {row}: {shown}")

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from backoffice.errors import BackofficeError
 from backoffice.feeds import scaffold
-from backoffice.feeds.check import check_files, render_text
+from backoffice.feeds.check import check_files, last_delivered_header, render_text
 from backoffice.feeds.inventory import feed_lines, render_table
-from backoffice.registry import Dialect, RegistryError, load_registry
+from backoffice.parsers import FileUnreadable, get_format, read_header
+from backoffice.registry import Dialect, Feed, RegistryError, load_registry
 from backoffice.settings import Settings
 
 
@@ -106,7 +107,8 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
     for path in args.files:
         if not path.is_file():
             raise BackofficeError(f"{path}: no such file")
-    checks = check_files(registry, source, name, list(args.files))
+    previous = last_delivered_header(settings, source, name)
+    checks = check_files(registry, source, name, list(args.files), previous)
     sys.stdout.write(render_text(source, name, checks))
     return 0 if all(c.can_load for c in checks) else 1
 
@@ -124,14 +126,22 @@ def _new(settings: Settings, args: argparse.Namespace) -> int:
     missing: list[str] = []
     states: dict[str, str] | None = None
     dialect_name = args.dialect
-    if args.format == "delimited":
-        dialect_name = dialect_name or _dialect_of(path, args.sample)
+    fmt = get_format(args.format)
+    if args.kind not in fmt.kinds:
+        raise BackofficeError(
+            f"--kind {args.kind} cannot be loaded from {args.format}: use {sorted(fmt.kinds)}"
+        )
+    if fmt.mapped:
+        dialect_name = dialect_name or _dialect_of(path, args.sample, args.format)
         dialect = _dialect(path, dialect_name)
-        header = scaffold.read_header(args.sample, dialect.encoding, dialect.delimiter)
+        provisional = Feed(source, name, args.kind, args.format, (pattern,), dialect)
         try:
-            mapped, missing = scaffold.guess_columns(args.kind, header)
-        except KeyError:
-            raise BackofficeError(f"--kind {args.kind} is not a raw table") from None
+            header = [h for h in read_header(args.sample, provisional) or [] if h]
+        except (FileUnreadable, UnicodeError) as exc:
+            raise BackofficeError(f"{args.sample}: {exc}") from None
+        if not header:
+            raise BackofficeError(f"{args.sample}: the sample has no header row")
+        mapped, missing = scaffold.guess_columns(args.kind, header)
         for item in args.map:
             field, _, column = item.partition("=")
             if column not in header:
@@ -150,13 +160,8 @@ def _new(settings: Settings, args: argparse.Namespace) -> int:
             )
         known = registry.sources.get(source)
         if args.kind == "provider_order_events" and (known is None or not known.states):
-            column = mapped.get("provider_state")
-            values = (
-                scaffold.sample_states(args.sample, dialect.encoding, dialect.delimiter, column)
-                if column
-                else []
-            )
-            states = scaffold.guess_states(values)
+            with_columns = Feed(**{**provisional.__dict__, "columns": dict(mapped)})
+            states = scaffold.guess_states(scaffold.sample_states(args.sample, with_columns))
     block = scaffold.entry_text(
         name, args.kind, args.format, pattern, dialect_name, mapped, missing
     )
@@ -177,7 +182,14 @@ def _pattern_of(filename: str) -> str:
     return f"{prefix}*{dot}{ext}" if prefix else f"*{dot}{ext}"
 
 
-def _dialect_of(registry_path: Path, sample: Path) -> str:
+def _dialect_of(registry_path: Path, sample: Path, fmt: str) -> str:
+    """The shipped dialect a sample most likely uses (override with --dialect).
+
+    A CSV by its separator; any other format (an Excel sheet) italian_csv: the
+    dialect only says how dates and numbers written as text read, and the clock.
+    """
+    if fmt != "delimited":
+        return "italian_csv"
     with sample.open("rb") as fh:
         first = fh.readline()
     return "italian_csv" if first.count(b";") > first.count(b",") else "crm_csv"

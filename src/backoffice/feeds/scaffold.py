@@ -9,14 +9,13 @@ and layout stay as they are.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
-from backoffice.errors import BackofficeError
+from backoffice.parsers import Record, get_format, parse_file
 from backoffice.parsers.drift import USUAL_NAMES, plain_name
 from backoffice.parsers.formats import formats as registered_formats
-from backoffice.registry import RegistryError, load_registry
+from backoffice.registry import Feed, RegistryError, load_registry
 from backoffice.warehouse.tables import TABLES
 
 # Usual header names of each canonical field (declared with schema drift, which uses them too).
@@ -47,15 +46,6 @@ def required_unmapped(kind: str, missing: list[str]) -> list[str]:
     return [name for name in missing if name in required]
 
 
-def read_header(sample: Path, encoding: str, delimiter: str) -> list[str]:
-    with sample.open(encoding=encoding, errors="replace", newline="") as fh:
-        try:
-            header = next(csv.reader(fh, delimiter=delimiter))
-        except StopIteration:
-            raise BackofficeError(f"{sample}: the sample is empty (no header row)") from None
-    return [h.strip().lstrip("\ufeff") for h in header]
-
-
 def entry_text(
     feed: str,
     kind: str,
@@ -74,7 +64,7 @@ def entry_text(
     if dialect:
         lines.append(f"        dialect: {dialect}")
     lines.append(f'        patterns: ["{pattern}"]')
-    if fmt == "delimited":
+    if get_format(fmt).mapped:
         lines.append("        columns:  # guessed from the sample's header: review them")
         lines += [f"          {name}: {column}" for name, column in mapped.items()]
         required = {c.name for c in TABLES[kind].columns if c.required}
@@ -101,14 +91,13 @@ def guess_states(values: list[str]) -> dict[str, str]:
     }
 
 
-def sample_states(sample: Path, encoding: str, delimiter: str, column: str) -> list[str]:
-    """The distinct values of the state column in the sample, in order of appearance."""
-    with sample.open(encoding=encoding, errors="replace", newline="") as fh:
-        seen: dict[str, None] = {}
-        for row in csv.DictReader(fh, delimiter=delimiter):
-            value = (row.get(column) or "").strip()
-            if value:
-                seen.setdefault(value, None)
+def sample_states(sample: Path, feed: Feed) -> list[str]:
+    """The distinct provider states of the sample, in order of appearance (any format)."""
+    seen: dict[str, None] = {}
+    for item in parse_file(sample, feed):
+        state = item.values.get("provider_state") if isinstance(item, Record) else None
+        if state:
+            seen.setdefault(state, None)
     return list(seen)
 
 
@@ -152,6 +141,5 @@ __all__ = [
     "formats",
     "guess_columns",
     "guess_states",
-    "read_header",
     "sample_states",
 ]

@@ -7,12 +7,16 @@ Files are written here by hand in each feed's format; the registry is the projec
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from backoffice.cli import main
+from backoffice.feeds.check import check_files, render_text
 from backoffice.registry import load_registry
+from backoffice.sample import zefiro
 from backoffice.settings import PROJECT_DIR
 
 REGISTRY = PROJECT_DIR / "config" / "providers.yml"
@@ -73,6 +77,7 @@ def test_check_names_each_problem_with_its_row_and_fails_only_for_the_renamed_co
     renamed = out.split("== ")[1]
     assert "state_at                 <- data_ora                 MISSING from the header" in renamed
     assert "columns not used: data_evento" in renamed
+    assert "schema drift: column data_ora renamed to data_evento" in renamed
     assert "verdict: CANNOT LOAD" in renamed and "data_ora" in renamed
     assert out.count("verdict: LOADS") == 2
 
@@ -166,3 +171,46 @@ def test_list_shows_every_feed_of_the_registry_before_any_night(tmp_path, capsys
         line = next(x for x in out.splitlines() if x.startswith(f"{source}/{feed} "))
         assert "never" in line
     assert "no night published yet" in out
+
+
+def test_check_names_what_changed_since_the_last_delivery(files):
+    registry = load_registry(REGISTRY)
+    before = HEADER.split(";")
+    checks = check_files(
+        registry, "nuvola", "activations", [files["renamed"]], (before[:-1], "last.csv")
+    )
+    out = render_text("nuvola", "activations", checks)
+    assert "schema drift since the last delivery (last.csv): column data_ora renamed to " in out
+    assert "(last.csv): gained column motivo" in out
+
+
+def test_new_reads_an_excel_sample_and_checks_it(tmp_path, capsys):
+    registry = tmp_path / "providers.yml"
+    shutil.copyfile(REGISTRY, registry)
+    sample = tmp_path / "ordini_zefiro_20260302.xlsx"
+    when = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    sample.write_bytes(
+        zefiro.orders_workbook(
+            [
+                ("ZF000001", "SO-2026-000001", "SO-2026-000001-01", "ZEF-VPN-10", 2,
+                 Decimal("47.52"), when),
+                ("ZF000001", "SO-2026-000001", "SO-2026-000001-02", "ZEF-DNS-SEC", 25,
+                 Decimal("1.7160"), when),
+            ]
+        )
+    )  # fmt: skip
+    argv = ("feeds", "new", "zefiro/orders", "--kind", "provider_orders", "--format", "xlsx",
+            "--sample", str(sample), "--registry", str(registry))  # fmt: skip
+    code, out, err = _run(capsys, *argv)
+    assert code == 1 and "['provider_order_id']" in err  # "Codice Ordine" is no usual name
+    code, out, err = _run(capsys, *argv, "--map", "provider_order_id=Codice Ordine")
+    assert code == 0, out + err
+    assert "verdict: LOADS: 2 record(s) of 2 row(s)" in out
+    assert "unit_price=1.716" in out and "submitted_at=2026-03-02T09:30:00+00:00" in out
+    feed = load_registry(registry).feed("zefiro", "orders")
+    assert (feed.format, feed.patterns) == ("xlsx", ("ordini_zefiro_*.xlsx",))
+    assert dict(feed.columns) == {
+        "provider_order_id": "Codice Ordine", "order_id": "Ordine Cliente",
+        "order_line_id": "Riga Ordine", "sku": "Codice Prodotto", "quantity": "Quantità",
+        "unit_price": "Prezzo Unitario €", "submitted_at": "Data Inserimento",
+    }  # fmt: skip
