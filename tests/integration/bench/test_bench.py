@@ -140,6 +140,10 @@ def test_a_quick_bench_tabulates_what_it_measured(tmp_path):
     bench.append_to(page, table)
     bench.append_to(page, table)
     assert page.read_text(encoding="utf-8").count("### 60 order lines") == 2
+    assert "Data checks against one SQL query: not measured" in table  # no dbt phase ran
+    checks = {"gx_cpu_s": 3.0, "gx_wall_s": 4.0, "sql_cpu_s": 1.5, "sql_wall_s": 1.0}
+    measured = bench.from_dict({**saved, "checks_sql": bench.Measure(9, 9, 9, checks).__dict__})
+    assert "GX / SQL 2.00 in CPU, 4.00 in wall time" in bench.render_markdown(measured)
     bigger = bench.from_dict({**saved, "lines": 600})
     side = bench.render_side_by_side([bigger, result]).splitlines()
     assert side[0] == "| | 60 lines | 600 lines |"
