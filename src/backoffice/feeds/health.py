@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from backoffice.registry import Registry
+from backoffice.settings import Settings
 
 SCHEDULE_DDL = """
 create schema if not exists raw;
@@ -126,3 +127,17 @@ def read_feed_health(con: Any) -> list[FeedHealth]:
         f"select {', '.join(_COLUMNS)} from marts.feed_health order by registry_position"
     ).fetchall()
     return [FeedHealth(*row) for row in rows]
+
+
+def published_feed_health(settings: Settings) -> list[FeedHealth]:
+    """The current publication's feed health, [] before the first night (`feeds list`, the app)."""
+    from backoffice import publish
+
+    try:
+        con = publish.connect_published(settings)
+    except publish.NoPublicationError:
+        return []
+    try:
+        return read_feed_health(con)
+    finally:
+        con.close()

@@ -177,7 +177,6 @@ def customer_names(settings: Settings, vats: list[str]) -> dict[str, str]:
 
 def feed_health(settings: Settings) -> list[Any]:
     """marts.feed_health of the publication (backoffice.feeds.health), [] before any night."""
-    from backoffice.feeds.health import read_feed_health
+    from backoffice.feeds.health import published_feed_health
 
-    with _published(settings) as con:
-        return [] if con is None else read_feed_health(con)
+    return published_feed_health(settings)
