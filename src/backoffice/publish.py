@@ -162,9 +162,9 @@ def connect_published(settings: Settings) -> duckdb.DuckDBPyConnection:
         )
     con = duckdb.connect(str(path), read_only=True)
     # A catalog's views read its parts: the one directory a locked-down reader may still read.
-    con.execute(
-        "set allowed_directories = [?]", [str(parts.parts_dir(settings.published_dir)) + "/"]
-    )
+    directory = parts.reads_from(con)
+    if directory is not None:
+        con.execute("set allowed_directories = [?]", [directory + "/"])
     return con
 
 

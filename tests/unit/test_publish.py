@@ -306,3 +306,26 @@ def test_many_nights_are_compacted_into_one_part(parts_settings, monkeypatch):
         ).fetchall()
         assert con.execute("select count(*) from raw_loads").fetchone()[0] == 20
     assert dict(counts)["raw_loads"] <= 3
+
+
+def test_a_copied_data_directory_reads_locked_down_until_relinked(parts_settings, tmp_path):
+    import shutil
+
+    night(parts_settings, 2, RAW, load("2026-03-02/alfa", 5), MART)
+    copied = Settings(
+        project_dir=tmp_path,
+        landing_dir=tmp_path / "landing",
+        data_dir=tmp_path / "copied",
+        env=parts_settings.env,
+    )
+    shutil.copytree(parts_settings.data_dir, copied.data_dir)
+
+    def locked_count(settings: Settings) -> int:
+        with publish.connect_published(settings) as con:
+            con.execute("set enable_external_access = false")
+            return con.execute("select count(*) from raw_loads").fetchone()[0]
+
+    assert locked_count(copied) == 5  # the copy's catalog still reads the original's parts
+    publish.relink(copied)
+    shutil.rmtree(parts_settings.data_dir)
+    assert locked_count(copied) == 5  # now its own

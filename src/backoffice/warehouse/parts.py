@@ -75,10 +75,11 @@ def parts_dir(published_dir: Path) -> Path:
     return published_dir / PARTS_DIR
 
 
-def is_catalog(path: Path) -> bool:
-    """Whether a publication file is a catalog of parts (not a full copy)."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        return _has_manifest(con)
+def reads_from(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The directory whose parts an open catalog reads (None for a full copy)."""
+    if not _has_manifest(con):
+        return None
+    return con.execute(f"select parts_dir from {MANIFEST_SCHEMA}.manifest").fetchone()[0]
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
@@ -140,8 +141,13 @@ def write_catalog(manifest: dict[str, Any], catalog: Path) -> None:
             con.execute(f"create view {_qualified(table)} as {_select_parts(table, directory)}")
         _create_views(con, manifest["views"])
         con.execute(f"create schema {MANIFEST_SCHEMA}")
-        con.execute(f"create table {MANIFEST_SCHEMA}.manifest (manifest varchar)")
-        con.execute(f"insert into {MANIFEST_SCHEMA}.manifest values (?)", [json.dumps(manifest)])
+        con.execute(
+            f"create table {MANIFEST_SCHEMA}.manifest (manifest varchar, parts_dir varchar)"
+        )
+        con.execute(
+            f"insert into {MANIFEST_SCHEMA}.manifest values (?, ?)",
+            [json.dumps(manifest), str(directory)],
+        )
         con.execute(
             f"create table {MANIFEST_SCHEMA}.parts (table_schema varchar, table_name varchar, "
             "part_file varchar, row_count bigint, size_bytes bigint, partitions integer)"
