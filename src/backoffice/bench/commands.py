@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 from backoffice.cli import iso_date
-from backoffice.run_records import BENCH_JSON
 from backoffice.settings import Settings
 
 DEFAULT_AS_OF = date(2026, 3, 9)
@@ -76,10 +75,8 @@ def _bench(settings: Settings, args: argparse.Namespace) -> int:
         airflow=not args.no_airflow,
         later_days=args.later_days,
     )
-    markdown = render_markdown(result)
+    markdown = render_markdown(result)  # its bench.json is saved as the run goes
     print(markdown, end="")
-    work = settings.data_dir / "bench" / f"{args.lines}-lines"
-    (work / BENCH_JSON).write_text(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
     if str(args.output) != "-":
         output = args.output or settings.project_dir / "docs" / "benchmarks.md"
         append_to(output, markdown)

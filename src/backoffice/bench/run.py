@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -38,6 +39,7 @@ import duckdb
 
 from backoffice.bench.child import PHASES
 from backoffice.errors import BackofficeError
+from backoffice.run_records import BENCH_JSON
 from backoffice.settings import Settings
 
 PHASE_NAMES = {
@@ -103,6 +105,7 @@ class BenchResult:
     published: dict[str, dict[str, int]] = field(default_factory=dict)
     checks_sql: Measure | None = None
     checks_sql_error: str = ""
+    complete: bool = False  # False in the bench.json saved as the run goes
 
     @property
     def night(self) -> Measure:
@@ -154,6 +157,7 @@ class BenchResult:
             "published": self.published,
             "checks_sql": m(self.checks_sql),
             "checks_sql_error": self.checks_sql_error,
+            "complete": self.complete,
         }
 
 
@@ -206,7 +210,13 @@ def run_bench(
     )
     floor = _measure("floor", {"as_of": as_of.isoformat()}, night_settings, work)
     result = BenchResult(lines, as_of, started, generated, floor, {}, load_average=load)
-    result.phases, result.published["first"] = _night(night_settings, as_of, phases, work)
+
+    def save() -> None:
+        """bench.json as the run goes: a run stopped half way still leaves its figures."""
+        (work / BENCH_JSON).write_text(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
+
+    save()
+    _night(night_settings, as_of, phases, work, "", result.phases, result.published, "first", save)
     result.disk = _disk(night_settings)
     if "dbt" not in phases:
         result.checks_sql_error = "this run stopped before the dbt build"
@@ -217,11 +227,19 @@ def run_bench(
             result.checks_sql_error = str(failure).splitlines()[0][:300]
     if later is not None:
         result.later = later
-        result.incremental, result.published["incremental"] = _night(
-            night_settings, later, phases, work, "incremental-"
+        _night(
+            night_settings,
+            later,
+            phases,
+            work,
+            "incremental-",
+            result.incremental,
+            result.published,
+            "incremental",
+            save,
         )
         rebuild = _settings(settings, landing, work / "rebuild")
-        result.rebuild, _ = _night(rebuild, later, phases, work, "rebuild-")
+        _night(rebuild, later, phases, work, "rebuild-", result.rebuild, {}, "", save)
         if "publication" in phases:
             result.compared = compare_exceptions(night_settings, rebuild)
     if airflow:
@@ -229,28 +247,39 @@ def run_bench(
             result.airflow, result.airflow_phases = _airflow_night(settings, landing, work, as_of)
         except Exception as failure:  # the in-process figures still stand: report both
             result.airflow_error = str(failure).splitlines()[0][:300]
+    result.complete = True
+    save()
     return result
 
 
 def _night(
-    settings: Settings, as_of: date, phases: tuple[str, ...], work: Path, label: str = ""
-) -> tuple[dict[str, Measure], dict[str, int]]:
-    """One in-process night, a child per phase; and what its publication left on disk."""
-    measured: dict[str, Measure] = {}
-    published: dict[str, int] = {}
+    settings: Settings,
+    as_of: date,
+    phases: tuple[str, ...],
+    work: Path,
+    label: str,
+    measured: dict[str, Measure],
+    published: dict[str, dict[str, int]],
+    night: str,
+    save: Callable[[], None] = lambda: None,
+) -> None:
+    """One in-process night, a child per phase, each measure kept (and saved) as it comes.
+
+    What its publication phase left on disk goes to `published[night]`.
+    """
     for phase in phases:
         before = _files(settings.data_dir) if phase == "publication" else None
         measured[phase] = _measure(
             "phase", {"phase": phase, "as_of": as_of.isoformat()}, settings, work, label
         )
         if before is not None:
-            published = new_bytes(before, _files(settings.data_dir), settings.data_dir)
+            left = new_bytes(before, _files(settings.data_dir), settings.data_dir)
             # The build is rewritten in place, a few pages a night: the kernel's count of
             # the phase's writes says what that costs, its file size would not.
-            published.pop(settings.build_warehouse.relative_to(settings.data_dir).parts[0], None)
+            left.pop(settings.build_warehouse.relative_to(settings.data_dir).parts[0], None)
             folder = settings.published_dir.relative_to(settings.data_dir).parts[0]
-            published = {PUBLICATIONS: published.pop(folder, 0), **published}
-    return measured, published
+            published[night] = {PUBLICATIONS: left.pop(folder, 0), **left}
+        save()
 
 
 def _checks_sql(settings: Settings, work: Path) -> Measure:
@@ -471,6 +500,7 @@ def from_dict(data: dict[str, Any]) -> BenchResult:
         published=data.get("published", {}),
         checks_sql=m(data.get("checks_sql")),
         checks_sql_error=data.get("checks_sql_error", ""),
+        complete=data.get("complete", True),  # runs before this field saved only at the end
     )
 
 
@@ -708,7 +738,11 @@ def render_side_by_side(results: list[BenchResult]) -> str:
     runs = sorted(results, key=lambda r: r.lines)
     smallest = runs[0]
     overhead = (smallest.airflow or smallest.night).cpu
-    head = "| | " + " | ".join(f"{r.lines:,} lines" for r in runs) + " |"
+    head = (
+        "| | "
+        + " | ".join(f"{r.lines:,} lines" + ("" if r.complete else " (stopped)") for r in runs)
+        + " |"
+    )
     rows = [head, "| --- |" + " ---: |" * len(runs)]
 
     def cpu_wall(m: Measure | None) -> str:
