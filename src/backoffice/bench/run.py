@@ -106,6 +106,7 @@ class BenchResult:
     checks_sql: Measure | None = None
     checks_sql_error: str = ""
     complete: bool = False  # False in the bench.json saved as the run goes
+    publication_mode: str = ""  # Settings.publication_mode: a full copy or shared parts
 
     @property
     def night(self) -> Measure:
@@ -158,6 +159,7 @@ class BenchResult:
             "checks_sql": m(self.checks_sql),
             "checks_sql_error": self.checks_sql_error,
             "complete": self.complete,
+            "publication_mode": self.publication_mode,
         }
 
 
@@ -210,6 +212,7 @@ def run_bench(
     )
     floor = _measure("floor", {"as_of": as_of.isoformat()}, night_settings, work)
     result = BenchResult(lines, as_of, started, generated, floor, {}, load_average=load)
+    result.publication_mode = getattr(night_settings, "publication_mode", "copy")
 
     def save() -> None:
         """bench.json as the run goes: a run stopped half way still leaves its figures."""
@@ -501,6 +504,7 @@ def from_dict(data: dict[str, Any]) -> BenchResult:
         checks_sql=m(data.get("checks_sql")),
         checks_sql_error=data.get("checks_sql_error", ""),
         complete=data.get("complete", True),  # runs before this field saved only at the end
+        publication_mode=data.get("publication_mode", ""),
     )
 
 
@@ -705,8 +709,9 @@ def _later_lines(result: BenchResult) -> list[str]:
 
 def _disk_line(result: BenchResult) -> str:
     disk = result.disk
+    mode = f" (publication mode `{result.publication_mode}`)" if result.publication_mode else ""
     text = (
-        f"Disk after the first night: warehouse {_mib(disk.get('warehouse', 0))} MiB"
+        f"Disk after the first night{mode}: warehouse {_mib(disk.get('warehouse', 0))} MiB"
         + (
             f", kept publications {_mib(disk['published_dir'])} MiB, data directory "
             f"{_mib(disk['data_dir'])} MiB"
