@@ -17,7 +17,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from backoffice.quality import CheckReport, run_checks
+from backoffice.quality import (
+    CheckReport,
+    compile_checks_sql,
+    measure_checks,
+    run_checks,
+    run_checks_sql,
+)
 from backoffice.settings import PROJECT_DIR, Settings
 
 pytestmark = pytest.mark.integration
@@ -34,7 +40,9 @@ NUVOLA_FILE = "nuvola/invoices/2026-03-31/fatture_202603.csv"
 LOADED_AT = "2026-03-31 23:00:00+00"
 
 RAW_ROWS = f"""
-insert into raw.landed_files values
+insert into raw.landed_files (file_path, source, feed, delivery_date, size_bytes,
+    file_sha256, load_id, status, duplicate_of, rows_read, rows_loaded, rows_quarantined,
+    error, loaded_at) values
     ('{CRM_FILE}', 'crm', 'signed_orders', '2026-03-02', 900, 'sha-crm', 'load-1', 'loaded',
      null, 3, 2, 1, null, '{LOADED_AT}'),
     ('{ORDERS_FILE}', 'alfa', 'orders', '2026-03-03', 800, 'sha-ord', 'load-1', 'loaded',
@@ -150,6 +158,14 @@ def failing(report: CheckReport) -> list[tuple[str, str, str | None]]:
     return [
         (o.table_name, o.expectation_type, o.column_name or o.description)
         for o in report.outcomes
+        if not o.success
+    ]
+
+
+def sql_failing(settings: Settings, warehouse: Path, as_of: date = AS_OF) -> list[tuple]:
+    return [
+        (o.check.table_name, o.check.expectation_type, o.check.column_name or o.check.description)
+        for o in run_checks_sql(settings, warehouse=warehouse, as_of=as_of)
         if not o.success
     ]
 
@@ -293,6 +309,8 @@ def test_defect_fails_exactly_its_expectation(
     assert not report.success
     assert failing(report) == [expected]
     assert report.failed == 1
+    # the same suites compiled into one SQL query find exactly the same defect
+    assert sql_failing(settings, warehouse) == [expected]
     assert len(report.failures) == 1
     if summary is not None:
         assert report.failures == (summary,)
@@ -364,3 +382,49 @@ def test_a_suite_is_configuration(settings: Settings, tmp_path: Path) -> None:
     assert report.failures == (
         "marts.exceptions: expect_table_row_count_to_equal failed: observed 3",
     )
+
+
+def test_the_one_query_form_judges_every_expectation(settings: Settings) -> None:
+    """Compiled from the committed suites: one row per expectation, none left out."""
+    warehouse = build_warehouse(settings.build_warehouse)
+    outcomes = run_checks_sql(settings, warehouse=warehouse, as_of=AS_OF)
+    assert len(outcomes) == committed_expectations()
+    assert [o for o in outcomes if not o.success] == []
+    assert sql_failing(settings, warehouse, date(2026, 3, 30)) == [
+        ("marts.exceptions", "expect_column_max_to_be_between", "as_of")
+    ]
+    sql, checks = compile_checks_sql(settings.expectations_dir, as_of=AS_OF, tables=set())
+    assert checks == [] and "where false" in sql
+
+
+def test_the_one_query_form_refuses_an_expectation_it_cannot_compile(
+    settings: Settings, tmp_path: Path
+) -> None:
+    edited = tmp_path / "expectations"
+    shutil.copytree(settings.expectations_dir, edited)
+    suite_file = edited / "expectations" / "marts_order_lines.json"
+    suite = json.loads(suite_file.read_text())
+    suite["expectations"].append(
+        {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "x", "regex": "."}}
+    )
+    suite_file.write_text(json.dumps(suite))
+    with pytest.raises(ValueError, match="expect_column_values_to_match_regex"):
+        compile_checks_sql(edited, as_of=AS_OF, tables={"marts.order_lines"})
+
+
+def test_measure_checks_times_gx_beside_the_one_query(settings: Settings) -> None:
+    """What the benchmark reports: both forms timed on a copy, with the same verdicts."""
+    warehouse = build_warehouse(
+        settings.build_warehouse,
+        "update marts.exceptions set source_file = null where exception_id = 'EX-1'",
+    )
+    before = warehouse.stat().st_mtime_ns
+    measured = measure_checks(settings, warehouse)
+    assert measured["as_of"] == AS_OF.isoformat()  # the latest as-of the exceptions were judged
+    assert measured["expectations"] == measured["expectations_sql"] == committed_expectations()
+    assert measured["same_verdicts"] is True
+    for key in ("gx_wall_s", "gx_cpu_s", "sql_wall_s", "sql_cpu_s"):
+        assert measured[key] > 0, key
+    assert measured["ratio_wall"] == round(measured["gx_wall_s"] / measured["sql_wall_s"], 1)
+    assert warehouse.stat().st_mtime_ns == before, "the measured warehouse is never written"
+    assert not settings.gx_dir.exists(), "GX wrote into a scratch folder"
