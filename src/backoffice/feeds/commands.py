@@ -54,7 +54,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     new.add_argument("--kind", required=True, help="the raw table it loads, e.g. provider_orders")
     new.add_argument("--format", required=True, choices=scaffold.formats())
     new.add_argument("--sample", required=True, type=Path, metavar="FILE")
-    new.add_argument("--dialect", help="a dialect of the registry (delimited feeds)")
+    new.add_argument(
+        "--dialect",
+        help="a dialect of the registry, for formats with a header mapping (delimited, xlsx); "
+        "default: a CSV's by its separator, italian_csv otherwise",
+    )
     new.add_argument("--pattern", help="file-name pattern (default: from the sample's name)")
     new.add_argument(
         "--map",
