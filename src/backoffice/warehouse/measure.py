@@ -30,6 +30,17 @@ NIGHTS = (date(2026, 3, 2), date(2026, 3, 9))
 QUIET = date(2026, 3, 16)
 
 
+def _settings(root: Path) -> Settings:
+    return Settings.from_env(
+        {
+            "BACKOFFICE_LANDING_DIR": str(root / "landing"),
+            "BACKOFFICE_DATA_DIR": str(root / "data"),
+            "BACKOFFICE_PUBLICATION": "parts",
+            "BACKOFFICE_AUDIT_DOCS": "0",
+        }
+    )
+
+
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -44,14 +55,7 @@ def measure(lines: int, root: Path, seed: int = 11) -> dict[str, Any]:
 
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    settings = Settings.from_env(
-        {
-            "BACKOFFICE_LANDING_DIR": str(root / "landing"),
-            "BACKOFFICE_DATA_DIR": str(root / "data"),
-            "BACKOFFICE_PUBLICATION": "parts",
-            "BACKOFFICE_AUDIT_DOCS": "0",
-        }
-    )
+    settings = _settings(root)
     started = time.monotonic()
     generate_landing_zone(
         settings.landing_dir, root / "ledger.csv", seed=seed, order_lines=lines, as_of_dates=NIGHTS
@@ -75,13 +79,19 @@ def measure(lines: int, root: Path, seed: int = 11) -> dict[str, Any]:
             night["night_cpu_s"] = _cpu() - cpu
             night.update(steps[-1])
             night["build_bytes"] = settings.build_warehouse.stat().st_size
-            night["copy_s"] = _time(lambda: _copy(settings.build_warehouse, root / "copy.duckdb"))
+            night["copy_s"] = _time(lambda: _copy(settings.build_warehouse, _full_copy(settings)))
             night["published_dir_bytes"] = _disk(settings.published_dir)
             figures[as_of.isoformat()] = {k: _round(v) for k, v in night.items()}
+            print(json.dumps({as_of.isoformat(): figures[as_of.isoformat()]}), flush=True)
     finally:
         publish.publish = original
-    figures["reads"] = _reads(settings, root / "copy.duckdb")
+    figures["reads"] = _reads(settings)
     return figures
+
+
+def _full_copy(settings: Settings) -> Path:
+    """Where the measure keeps a full copy of the last build, beside the publications."""
+    return settings.published_dir / "full-copy.duckdb"
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -99,7 +109,7 @@ def _time(work: Callable[[], object], repeat: int = 1) -> float:
     return best
 
 
-def _reads(settings: Settings, copy: Path) -> dict[str, dict[str, float]]:
+def _reads(settings: Settings) -> dict[str, dict[str, float]]:
     """The same reads on the catalog and on a full copy of the same night (best of 3, ms)."""
     import duckdb
 
@@ -129,9 +139,9 @@ def _reads(settings: Settings, copy: Path) -> dict[str, dict[str, float]]:
     for name, read in reads.items():
         results[name] = {"parts_ms": round(1000 * _time(read, 3), 1)}
     # the same reads against the full copy, by pointing the settings' pointer at it
-    publish._switch_pointer(settings.published_dir, "../copy.duckdb")
+    publish._switch_pointer(settings.published_dir, _full_copy(settings).name)
     try:
-        duckdb.connect(str(copy), read_only=True).close()
+        duckdb.connect(str(_full_copy(settings)), read_only=True).close()
         for name, read in reads.items():
             results[name]["copy_ms"] = round(1000 * _time(read, 3), 1)
     finally:
@@ -147,9 +157,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--root", type=Path, required=True)
+    parser.add_argument("--reads-only", action="store_true", help="time reads of a measured root")
     args = parser.parse_args()
     load = os.getloadavg()
-    figures = measure(args.lines, args.root)
+    figures = measure(args.lines, args.root) if not args.reads_only else {}
+    if args.reads_only:
+        figures["reads"] = _reads(_settings(args.root))
     figures["load_average_before"] = [round(x, 2) for x in load]
     figures["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(figures, indent=2))
