@@ -6,8 +6,8 @@ of two published nights with their cases. Headless Debian Chromium, driven by Pl
 logs in as a back-office user, filters the queue, opens an exception, assigns it, writes a
 note, closes it and exports the view to .xlsx; each step is checked in the case store and
 in the file. Then an auditor finds nothing to write with, and the server refuses their
-direct POST, and an anonymous one. Screenshots are saved as artefacts (and the queue's is
-copied to docs/images/ for the README when missing, or with
+direct POST, and an anonymous one, and opens the Feeds page. Screenshots are saved as
+artefacts (and the queue's is copied to docs/images/ for the README when missing, or with
 BACKOFFICE_REFRESH_SCREENSHOTS=1).
 """
 
@@ -35,6 +35,8 @@ from review_support import (
     auth_environment,
     data_with_cases,
 )
+
+from backoffice.registry import load_registry
 
 pytestmark = pytest.mark.integration
 
@@ -270,6 +272,14 @@ def test_a_back_office_day_then_an_auditor_who_cannot_write(server, browser, tmp
         )
         assert refused.status == 403
         page.screenshot(path=artefacts / "auditor-exception.png", full_page=True)
+        # Feeds, one click from anywhere: every registry feed as the last night judged it.
+        page.get_by_role("navigation", name="Back office").get_by_role("link", name="Feeds").click()
+        expect(page.get_by_role("heading", name="Feeds", exact=True)).to_be_visible()
+        feeds = load_registry(settings.registry_path).feeds()
+        rows = page.get_by_role("table", name="Feed health").locator("tbody tr")
+        expect(rows).to_have_count(len(feeds))
+        expect(rows.first.get_by_role("rowheader")).to_have_text(f"{feeds[0][0]}/{feeds[0][1]}")
+        page.screenshot(path=artefacts / "feeds.png", full_page=True)
     finally:
         context.close()
     anonymous = httpx.post(f"{url}/backoffice/exceptions/{case_id}", data={"note": "x"})
