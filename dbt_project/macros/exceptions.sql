@@ -35,3 +35,21 @@
         else cast({{ expression }} as varchar)
     end
 {%- endmacro %}
+
+{#- Severity (RULES.md): high when |amount_eur| >= 500 or a lifecycle control's
+    age is more than twice its SLA; medium when |amount_eur| >= 50 or for any
+    other lifecycle control; low for the rest. `age` and `sla` are given for
+    the aged lifecycle controls, `is_lifecycle_control` for every lifecycle
+    control (ORDER_ENTRY_MISMATCH too). -#}
+{% macro severity(amount_eur, age='null', sla='null', is_lifecycle_control=false) -%}
+    case
+        when abs({{ amount_eur }}) >= 500 then 'high'
+        when {{ age }} > 2 * {{ sla }} then 'high'
+        when abs({{ amount_eur }}) >= 50 then 'medium'
+        {%- if is_lifecycle_control %}
+        else 'medium'
+        {%- else %}
+        else 'low'
+        {%- endif %}
+    end
+{%- endmacro %}

@@ -19,3 +19,20 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- The lineage columns every staging model of a landed table carries, renamed
+    from raw's (INPUT.md's rows, ingest's load): the file and row, the file's
+    sha256, the load, the delivery date and when it was loaded. With
+    `row_number`, also the row as an integer where the format numbers rows
+    (CSV data row, NDJSON line), to order records within a file. -#}
+{% macro lineage_columns(row_number=false) -%}
+        _source_file as source_file,
+        _source_row as source_row,
+        {%- if row_number %}
+        try_cast(_source_row as integer) as source_row_number,
+        {%- endif %}
+        _file_sha256 as file_sha256,
+        _load_id as load_id,
+        _delivery_date as delivery_date,
+        _loaded_at as loaded_at
+{%- endmacro %}

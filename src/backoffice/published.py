@@ -9,35 +9,41 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TextIO
 
 import duckdb
+import yaml
 
 from backoffice import publish
-from backoffice.settings import Settings
+from backoffice.settings import PROJECT_DIR, Settings
 
-EXCEPTION_COLUMNS = (
-    "exception_id",
-    "exception_type",
-    "status",
-    "provider",
-    "customer_vat",
-    "order_id",
-    "order_line_id",
-    "invoice_number",
-    "invoice_line",
-    "period_month",
-    "as_of",
-    "detected_on",
-    "age_business_days",
-    "amount_eur",
-    "credited_eur",
-    "severity",
-    "owner",
-    "evidence",
-    "source_file",
-    "source_row",
+# The dbt model contract of marts.exceptions declares OUTPUT.md's columns, their order and
+# their types; dbt refuses a build whose select differs from it.
+EXCEPTIONS_CONTRACT = (
+    PROJECT_DIR / "dbt_project" / "models" / "marts" / "exceptions" / "_exceptions__models.yml"
 )
+
+
+def contract_columns(
+    path: Path = EXCEPTIONS_CONTRACT, model: str = "exceptions"
+) -> tuple[str, ...]:
+    """The columns a dbt model's enforced contract declares, in order.
+
+    Read once, so that OUTPUT.md's column list lives in one place (the contract) and
+    every listing and export writes the columns as the warehouse builds them.
+    """
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for entry in document.get("models", []):
+        if entry.get("name") != model:
+            continue
+        if not (entry.get("config") or {}).get("contract", {}).get("enforced"):
+            raise ValueError(f"{path}: the model {model!r} has no enforced contract")
+        return tuple(column["name"] for column in entry["columns"])
+    raise ValueError(f"{path}: no model {model!r}")
+
+
+EXCEPTION_COLUMNS = contract_columns()
 EXCEPTION_ORDER = (
     "exception_type, provider, order_line_id nulls first, invoice_number nulls first, "
     "invoice_line nulls first, period_month nulls first"

@@ -6,9 +6,8 @@
     the cutoff moved (a month more is judged). -#}
 -- depends_on: {{ ref('int_incremental__night') }}
 -- depends_on: {{ ref('int_incremental__order_lines') }}
-{%- set cutoff_moved -%}
-    (select night.is_billing_cutoff_moved from {{ ref('int_incremental__night') }} as night)
-{%- endset %}
+{%- set cutoff_moved = '(select night.is_billing_cutoff_moved from '
+    ~ ref('int_incremental__night') ~ ' as night)' %}
 with
 
 order_lines as (

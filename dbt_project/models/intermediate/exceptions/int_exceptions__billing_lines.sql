@@ -22,11 +22,7 @@ found as (
         cast(null as integer) as age_business_days,
         cast(null as integer) as sla_business_days,
         cast(exception_amount_eur as decimal(18, 2)) as amount_eur,
-        case
-            when abs(exception_amount_eur) >= 500 then 'high'
-            when abs(exception_amount_eur) >= 50 then 'medium'
-            else 'low'
-        end as severity,
+        {{ severity('exception_amount_eur') }} as severity,
         'provider_billing' as owner,
         'billed ' || {{ eur_text('billed_eur') }}
         || ' for ' || coalesce(cast(period_start_date as varchar), '?')

@@ -28,11 +28,7 @@ vat_errors as (
         cast(null as integer) as age_business_days,
         cast(null as integer) as sla_business_days,
         vat_difference_eur as amount_eur,
-        case
-            when abs(vat_difference_eur) >= 500 then 'high'
-            when abs(vat_difference_eur) >= 50 then 'medium'
-            else 'low'
-        end as severity,
+        {{ severity('vat_difference_eur') }} as severity,
         'provider_billing' as owner,
         'billed VAT ' || {{ eur_text('billed_vat_eur') }}
         || ', expected ' || {{ eur_text('expected_vat_eur') }}
@@ -59,11 +55,7 @@ not_billed as (
         cast(null as integer) as age_business_days,
         cast(null as integer) as sla_business_days,
         cast(not_billed_eur as decimal(18, 2)) as amount_eur,
-        case
-            when abs(not_billed_eur) >= 500 then 'high'
-            when abs(not_billed_eur) >= 50 then 'medium'
-            else 'low'
-        end as severity,
+        {{ severity('not_billed_eur') }} as severity,
         'provider_billing' as owner,
         'active since ' || cast(activation_date as varchar)
         || coalesce(' until ' || cast(termination_date as varchar), '')

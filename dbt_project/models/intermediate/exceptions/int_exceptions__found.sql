@@ -47,11 +47,7 @@ unmatched_credits as (
         cast(null as integer) as age_business_days,
         cast(null as integer) as sla_business_days,
         cast(-credit_notes.credited_eur as decimal(18, 2)) as amount_eur,
-        case
-            when abs(credit_notes.credited_eur) >= 500 then 'high'
-            when abs(credit_notes.credited_eur) >= 50 then 'medium'
-            else 'low'
-        end as severity,
+        {{ severity('credit_notes.credited_eur') }} as severity,
         'provider_billing' as owner,
         'credit note ' || credit_notes.credit_note_number
         || ' line ' || cast(credit_notes.line_number as varchar)

@@ -50,10 +50,8 @@ sla_exceptions as (
         state_age_business_days as age_business_days,
         sla_business_days,
         cast(0 as decimal(18, 2)) as amount_eur,
-        case
-            when state_age_business_days > 2 * sla_business_days then 'high'
-            else 'medium'
-        end as severity,
+        {{ severity('0', 'state_age_business_days', 'sla_business_days', is_lifecycle_control=true) }}
+            as severity,
         case exception_type
             when 'ORDER_STUCK' then 'customer_care'
             else 'back_office'
@@ -124,10 +122,7 @@ entry_mismatches as (
         cast(null as integer) as age_business_days,
         cast(null as integer) as sla_business_days,
         monthly_difference_eur as amount_eur,
-        case
-            when abs(monthly_difference_eur) >= 500 then 'high'
-            else 'medium'
-        end as severity,
+        {{ severity('monthly_difference_eur', is_lifecycle_control=true) }} as severity,
         'back_office' as owner,
         'entered at ' || provider || ' (order ' || latest_provider_order_id || ') as '
         || cast(latest_submitted_quantity as varchar) || ' x ' || latest_submitted_sku

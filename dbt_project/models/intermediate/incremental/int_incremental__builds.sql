@@ -14,18 +14,26 @@ night as (
 
 ),
 
+scope_size as (
+
+    select count(*) as order_lines_in_scope
+    from {{ ref('int_incremental__order_lines') }}
+
+),
+
 build as (
 
     select
-        as_of,
-        previous_as_of,
-        configuration_fingerprint,
-        is_full_rebuild,
-        full_rebuild_reason,
-        (select count(*) from {{ ref('int_incremental__order_lines') }}) as order_lines_in_scope,
+        night.as_of,
+        night.previous_as_of,
+        night.configuration_fingerprint,
+        night.is_full_rebuild,
+        night.full_rebuild_reason,
+        scope_size.order_lines_in_scope,
         '{{ invocation_id }}' as dbt_invocation_id,
         cast('{{ run_started_at.isoformat() }}' as timestamptz) as built_at
     from night
+    cross join scope_size
 
 )
 

@@ -35,15 +35,20 @@ builds as (
 last_build as (
 
     select
+        as_of,
+        configuration_fingerprint
+    from builds
+    qualify row_number() over (order by built_at desc) = 1
+
+),
+
+-- One row, also before the first build.
+previous as (
+
+    select
         max(as_of) as as_of,
         max(configuration_fingerprint) as configuration_fingerprint
-    from (
-        select
-            as_of,
-            configuration_fingerprint
-        from builds
-        qualify row_number() over (order by built_at desc) = 1
-    ) as latest
+    from last_build
 
 ),
 
@@ -51,28 +56,35 @@ night as (
 
     select
         {{ as_of_date() }} as as_of,
-        last_build.as_of as previous_as_of,
+        as_of as previous_as_of,
         {{ configuration_fingerprint() }} as configuration_fingerprint,
         case
             when {{ 'true' if flags.FULL_REFRESH else 'false' }} then 'full refresh requested'
-            when last_build.as_of is null then 'no earlier build'
-            when last_build.as_of > {{ as_of_date() }} then 'a date earlier than the last build'
-            when last_build.configuration_fingerprint != {{ configuration_fingerprint() }}
+            when as_of is null then 'no earlier build'
+            when as_of > {{ as_of_date() }} then 'a date earlier than the last build'
+            when configuration_fingerprint != {{ configuration_fingerprint() }}
                 then 'the configuration or the code changed'
         end as full_rebuild_reason,
         {{ billing_last_judged_date(as_of_date()) }} as billing_last_judged_date,
-        {{ billing_last_judged_date('last_build.as_of') }} as previous_billing_last_judged_date
-    from last_build
+        {{ billing_last_judged_date('as_of') }} as previous_billing_last_judged_date
+    from previous
+
+),
+
+final as (
+
+    select
+        as_of,
+        previous_as_of,
+        configuration_fingerprint,
+        full_rebuild_reason,
+        billing_last_judged_date,
+        previous_billing_last_judged_date,
+        full_rebuild_reason is not null as is_full_rebuild,
+        coalesce(billing_last_judged_date != previous_billing_last_judged_date, true)
+            as is_billing_cutoff_moved
+    from night
 
 )
 
-select
-    as_of,
-    previous_as_of,
-    configuration_fingerprint,
-    full_rebuild_reason,
-    full_rebuild_reason is not null as is_full_rebuild,
-    billing_last_judged_date,
-    previous_billing_last_judged_date,
-    billing_last_judged_date is distinct from previous_billing_last_judged_date as is_billing_cutoff_moved
-from night
+select * from final

@@ -23,13 +23,7 @@ renamed as (
         line_status,
         cancelled_date,
         updated_at,
-        _source_file as source_file,
-        _source_row as source_row,
-        try_cast(_source_row as integer) as source_row_number,
-        _file_sha256 as file_sha256,
-        _load_id as load_id,
-        _delivery_date as delivery_date,
-        _loaded_at as loaded_at
+        {{ lineage_columns(row_number=true) }}
 
     from source
     where {{ delivered_by_as_of() }}

@@ -28,12 +28,7 @@ renamed as (
         cast(net_amount as decimal(18, 8)) as net_amount_eur,
         cast(vat_rate as decimal(5, 2)) as vat_rate,
         cast(vat_amount as decimal(18, 8)) as vat_amount_eur,
-        _source_file as source_file,
-        _source_row as source_row,
-        _file_sha256 as file_sha256,
-        _load_id as load_id,
-        _delivery_date as delivery_date,
-        _loaded_at as loaded_at
+        {{ lineage_columns(row_number=false) }}
 
     from source
     where {{ delivered_by_as_of() }}
