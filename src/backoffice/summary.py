@@ -195,18 +195,16 @@ def _feeds(s: RunSummary) -> list[str]:
     """Each feed against its rhythm and usual volume, then the warnings (docs/feed-health.md)."""
     if not s.feed_health:
         return []
-    lines = ["Feeds (last delivery; the judged period's files/rows against the usual):"]
+    lines = ["Feeds: status, last delivery, files/rows of the judged period and usually, rhythm"]
     for f in s.feed_health:
         name = f"{f['source']}/{f['feed']}"
-        last = f["last_delivery_date"] or "never"
         usual = (
-            f"usually {f['usual_files']}/{f['usual_rows']}"
-            if f["usual_files"] is not None
-            else "no usual yet"
+            f"{f['usual_files']}/{f['usual_rows']}" if f["usual_files"] is not None else "none yet"
         )
         lines.append(
-            f"  {name:<22}{STATUS_WORDS.get(f['status'], f['status']):<16}last {last:<11}"
-            f"{f['period_files']}/{f['period_rows']}, {usual}  ({f['rhythm']})"
+            f"  {name:<22}{STATUS_WORDS.get(f['status'], f['status']):<16}"
+            f"last {f['last_delivery_date'] or 'never':<11} "
+            f"{f['period_files']}/{f['period_rows']}, usually {usual}  ({f['rhythm']})"
         )
     if s.feed_warnings:
         lines.append("Feed warnings (they never block the night):")

@@ -50,7 +50,9 @@ def test_the_feeds_block_lists_every_feed_then_the_marts_warnings_word_for_word(
     feeds = [_feed("alfa/invoices", "late", late), _feed("nuvola/orders", "on_time")]
     summary = RunSummary(**{**_summary().__dict__, "feed_health": feeds, "feed_warnings": [late]})
     lines = render_text(summary).splitlines()
-    start = lines.index("Feeds (last delivery; the judged period's files/rows against the usual):")
+    start = lines.index(
+        "Feeds: status, last delivery, files/rows of the judged period and usually, rhythm"
+    )
     assert lines[start + 1].split()[:3] == ["alfa/invoices", "LATE", "last"]
     assert "4/11, usually 2/9  (monthly by day 3)" in lines[start + 1]
     assert lines[start + 2].split()[:3] == ["nuvola/orders", "on", "time"]
@@ -61,4 +63,4 @@ def test_the_feeds_block_lists_every_feed_then_the_marts_warnings_word_for_word(
 def test_a_night_with_every_feed_on_time_says_so_and_one_without_feed_health_says_nothing():
     on_time = RunSummary(**{**_summary().__dict__, "feed_health": [_feed("a/b", "on_time")]})
     assert "Every feed is on its rhythm and at its usual volume." in render_text(on_time)
-    assert "Feeds (" not in render_text(_summary())
+    assert "Feeds:" not in render_text(_summary())
