@@ -40,23 +40,41 @@
 {%- endmacro %}
 
 {#- What the incremental models' rows depend on besides the landed rows: the
-    code of every model and seed (dbt's checksums: any change of the project's
-    models rebuilds everything the next night) and the business vars. A macro
-    change is not seen here: deploy it with a night run with --full-refresh. -#}
+    code of those models and of every model and seed upstream of them (dbt's
+    checksums; a change there rebuilds everything the next night, a change
+    elsewhere in the project does not) and the business vars. A macro change
+    is not seen here: deploy it with a night run with --full-refresh. -#}
 {% macro configuration_fingerprint() -%}
     {%- if not execute -%}
         {{- return("''") -}}
     {%- endif -%}
+    {%- set roots = [
+        'int_crm_order_lines__current', 'int_order_timeline', 'int_invoice_lines__judged',
+        'int_order_line_months__billing', 'int_incremental__order_lines', 'int_incremental__night'] -%}
+    {%- set seen = [] -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and node.package_name == project_name and node.name in roots -%}
+            {%- do seen.append(node.unique_id) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {#- the ancestors, a generation per pass (the project is far shallower than 20) -#}
+    {%- for _ in range(20) -%}
+        {%- for unique_id in seen | list -%}
+            {%- for parent in graph.nodes[unique_id].depends_on.nodes -%}
+                {%- if parent in graph.nodes and parent not in seen -%}
+                    {%- do seen.append(parent) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endfor -%}
     {%- set parts = [] -%}
     {%- for name in [
         'price_tolerance_eur', 'amount_tolerance_eur', 'billing_grace_days', 'business_timezone',
         'calendar_start_year', 'calendar_end_year'] -%}
         {%- do parts.append(name ~ '=' ~ var(name)) -%}
     {%- endfor -%}
-    {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
-        {%- if node.resource_type in ('model', 'seed') and node.package_name == project_name -%}
-            {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum) -%}
-        {%- endif -%}
+    {%- for unique_id in seen | sort -%}
+        {%- do parts.append(unique_id ~ '=' ~ graph.nodes[unique_id].checksum.checksum) -%}
     {%- endfor -%}
     {{- return("'" ~ local_md5(parts | join('|')) ~ "'") -}}
 {%- endmacro %}
