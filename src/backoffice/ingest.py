@@ -399,9 +399,12 @@ class _Batch:
             loaded, quarantined = self._load_rows(landed)
         except (FileUnreadable, UnicodeError) as exc:
             self._take_back(landed, marks)
-            since = drift if isinstance(exc, HeaderMismatch) else ""
-            self._unreadable(landed, since + str(exc), header)
+            if isinstance(exc, HeaderMismatch):
+                self._unreadable(landed, drift + str(exc), self._keep_header(header, entry))
+            else:  # not read for another reason (encoding, format): its header means nothing
+                self._unreadable(landed, str(exc))
             return
+        header = self._keep_header(header, entry)
         self._record(landed, "loaded", loaded=loaded, quarantined=quarantined, header=header)
         self.first_loaded[sha256] = entry.relative
         log.debug("%s: loaded %d rows, quarantined %d", entry.relative, loaded, quarantined)
@@ -409,21 +412,24 @@ class _Batch:
     def _header(self, landed: _Fingerprinted) -> tuple[list[str] | None, str]:
         """The file's header, and its drift from the feed's previous header as a sentence.
 
-        The header goes into the manifest (marts.schema_drift reads it); the drift
-        sentence prefixes the reason of a file the header change makes unreadable.
+        The header goes into the manifest (marts.schema_drift reads it) when the file
+        loads or is refused for its header; the drift sentence then prefixes the reason.
         """
         try:
             header = read_header(landed.entry.path, self.load.feed)
         except (FileUnreadable, UnicodeError, OSError):
             return None, ""  # the parse says why, as for any unreadable file
-        if header is None:
-            return None, ""
         before, since = self.last_header
-        self.last_header = (header, landed.entry.relative)
-        changes = compare(before, header) if before is not None else []
+        changes = compare(before, header) if header is not None and before is not None else []
         if not changes:
             return header, ""
         return header, f"the header changed since {since}: {describe(changes)}; "
+
+    def _keep_header(self, header: list[str] | None, entry: Landed) -> list[str] | None:
+        """The header the next file of the feed is compared with."""
+        if header is not None:
+            self.last_header = (header, entry.relative)
+        return header
 
     def _load_rows(self, landed: _Fingerprinted) -> tuple[int, int]:
         lineage = (landed.entry.relative, landed.sha256, landed.entry.delivery)

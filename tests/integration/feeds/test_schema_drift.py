@@ -63,6 +63,10 @@ def drift(tmp_path_factory):
         _file(landing, DAYS[2], renamed),
         _file(landing, DAYS[3], renamed),
     ]
+    # Unreadable for its encoding, not its header: its header is no drift.
+    utf16 = landing / files[1].replace(".csv", "_b.csv")
+    utf16.write_bytes(";".join(renamed).encode("utf-16"))
+    files.append(utf16.relative_to(landing).as_posix())
     settings = Settings.from_env(
         {"BACKOFFICE_LANDING_DIR": str(landing), "BACKOFFICE_DATA_DIR": str(root / "data")}
     )
@@ -112,6 +116,13 @@ def test_a_renamed_column_is_named_since_its_first_delivery(drift):
         f"the header changed since {files[1]}: column data_ora renamed to data_evento; "
     ), first
     assert "schema drift: column data_ora renamed to data_evento" in manifest[files[3]]
+
+
+def test_a_file_unreadable_for_another_reason_is_no_drift(drift):
+    files, _, marts, manifest, headers = drift
+    assert "UTF-16 byte-order mark" in manifest[files[4]]
+    assert dict(headers)[files[4]] is None
+    assert [row[6] for row in marts] == [files[0], files[1]]  # compared with the good files
 
 
 def test_an_existing_warehouse_gets_the_header_column(drift):
