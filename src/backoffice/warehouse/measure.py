@@ -80,7 +80,8 @@ def measure(lines: int, root: Path, seed: int = 11) -> dict[str, Any]:
             night.update(steps[-1])
             night["build_bytes"] = settings.build_warehouse.stat().st_size
             night["copy_s"] = _time(lambda: _copy(settings.build_warehouse, _full_copy(settings)))
-            night["published_dir_bytes"] = _disk(settings.published_dir)
+            full_copy = _full_copy(settings).stat().st_size
+            night["published_dir_bytes"] = _disk(settings.published_dir) - full_copy
             figures[as_of.isoformat()] = {k: _round(v) for k, v in night.items()}
             print(json.dumps({as_of.isoformat(): figures[as_of.isoformat()]}), flush=True)
     finally:
