@@ -86,31 +86,35 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
         where status = 'open'
         """
     ).fetchone()
-    files = con.execute(
-        """
-        select
-            count(*) filter (where status = 'loaded'),
-            count(*) filter (where status = 'redelivery'),
-            count(*) filter (where status = 'unreadable'),
-            coalesce(sum(rows_loaded), 0),
-            coalesce(sum(rows_quarantined), 0),
-            count(*) filter (where status = 'unexpected'),
-            count(*),
-            count(*) filter (where starts_with(load_id, ?))
-        from raw.landed_files
-        """,
-        [f"{as_of.isoformat()}/"],
-    ).fetchone()
-    fed = {
-        f"{source}/{feed}"
-        for source, feed in con.execute(
-            "select distinct source, feed from raw.landed_files "
-            "where starts_with(load_id, ?) and status <> 'unexpected'",
+    files, fed = (0, 0, 0, 0, 0, 0, 0, 0), set()
+    if _has_table(con, "raw", "landed_files"):  # a hand-made warehouse may lack ingest's
+        files = con.execute(
+            """
+            select
+                count(*) filter (where status = 'loaded'),
+                count(*) filter (where status = 'redelivery'),
+                count(*) filter (where status = 'unreadable'),
+                coalesce(sum(rows_loaded), 0),
+                coalesce(sum(rows_quarantined), 0),
+                count(*) filter (where status = 'unexpected'),
+                count(*),
+                count(*) filter (where starts_with(load_id, ?))
+            from raw.landed_files
+            """,
             [f"{as_of.isoformat()}/"],
-        ).fetchall()
-    }
+        ).fetchone()
+        fed = {
+            f"{source}/{feed}"
+            for source, feed in con.execute(
+                "select distinct source, feed from raw.landed_files "
+                "where starts_with(load_id, ?) and status <> 'unexpected'",
+                [f"{as_of.isoformat()}/"],
+            ).fetchall()
+        }
     feeds = [f"{s}/{f}" for s, f in load_registry(settings.registry_path).feeds()]
-    unmapped = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
+    unmapped = 0
+    if _has_table(con, "marts", "unmapped_provider_states"):
+        unmapped = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
     published = con.execute("select path from duckdb_databases() where not internal").fetchone()
     health = read_feed_health(con)
     return RunSummary(
@@ -137,6 +141,16 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
             "run_records": str(records(settings, as_of).directory),
             "report": str(report_path(settings, as_of)),
         },
+    )
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
     )
 
 

@@ -403,3 +403,24 @@ def test_the_feeds_section_is_marts_feed_health(nights, as_of):
     warnings = [w for *_, w in mart if w]
     assert [li.text for li in page.xpath('//ul[@id="feed-warnings"]/li')] == warnings
     assert int(_tile(page, "tile-feeds")) == len(warnings)
+
+
+def test_the_page_shows_the_nights_summary_not_a_second_count(tmp_path):
+    """What the summary holds is shown from it: here it differs from the warehouse on purpose."""
+    from dataclasses import replace
+
+    from backoffice.summary import build_summary
+
+    as_of = date(2026, 3, 2)
+    settings = Settings.from_env({"BACKOFFICE_DATA_DIR": str(tmp_path / "data")})
+    warehouse = tmp_path / "warehouse.duckdb"
+    _minimal_warehouse(warehouse, as_of)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        summary = build_summary(con, settings, as_of)
+        assert summary.owed_to_customers_eur == Decimal("1234.50")  # the warehouse's figure
+        told = replace(summary, owed_to_customers_eur=Decimal("42.00"), files_loaded=7)
+        path = report.write_report(settings, con, as_of, summary=told)
+    page = lxml_html.fromstring(path.read_text("utf-8"))
+    assert _tile(page, "tile-owed") == "42.00"
+    assert _tile(page, "tile-under") == "0.05"
+    assert page.xpath('//li[@id="files"]')[0].text.startswith("Files: 7 loaded,")

@@ -111,8 +111,18 @@ class FeedHealth:
                 out[key] = value.isoformat()
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeedHealth:
+        """Back from `to_dict` (the night's summary.json): ISO dates become dates again."""
+        values = dict(data)
+        for key in _DATES:
+            if values.get(key):
+                values[key] = date.fromisoformat(values[key])
+        return cls(**values)
+
 
 _COLUMNS = [field for field in FeedHealth.__dataclass_fields__]
+_DATES = [name for name in _COLUMNS if name.endswith("_date")]
 
 
 def read_feed_health(con: Any) -> list[FeedHealth]:

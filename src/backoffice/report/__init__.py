@@ -2,9 +2,11 @@
 
 It shows the day's new exceptions, the open ones by type and severity, what customers are
 owed, and the providers' KPIs, with inline SVG charts where a picture reads better than a
-table. It is written after publication, from the published warehouse (read-only), to
-`<data_dir>/reports/<as-of>/index.html`; `<data_dir>/reports/latest.html` points to the
-newest one. The page is self-contained: no scripts, no network, it opens from a file.
+table. It is written after publication, from the published warehouse (read-only) and the
+night's summary (backoffice.summary: what is owed, the files and rows, feed health are
+computed there once and shown here), to `<data_dir>/reports/<as-of>/index.html`;
+`<data_dir>/reports/latest.html` points to the newest one. The page is self-contained: no
+scripts, no network, it opens from a file.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from backoffice.report.data import collect
 from backoffice.report.page import Links, render
 from backoffice.settings import Settings
+
+if TYPE_CHECKING:
+    from backoffice.summary import RunSummary
 
 __all__ = ["latest_path", "report_path", "reports_dir", "write_report"]
 
@@ -35,15 +41,27 @@ def latest_path(settings: Settings) -> Path:
     return reports_dir(settings) / "latest.html"
 
 
-def write_report(settings: Settings, con: duckdb.DuckDBPyConnection, as_of: date) -> Path:
+def write_report(
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    summary: RunSummary | None = None,
+) -> Path:
     """Write the report of the run as of `as_of` from `con` (the publication) and return it.
 
-    Also points `reports/latest.html` at it. Both files are replaced atomically, so a reader
-    never opens half a page.
+    The figures the night's summary holds are the summary's (`summary`, the one the night
+    writes to summary.json), so the page and the summary cannot disagree; without one (a
+    report rewritten by hand) the summary is built here first. Also points
+    `reports/latest.html` at it. Both files are replaced atomically, so a reader never
+    opens half a page.
     """
+    if summary is None:
+        from backoffice.summary import build_summary  # the summary imports this package
+
+        summary = build_summary(con, settings, as_of)
     path = report_path(settings, as_of)
     run_dir = settings.runs_dir / as_of.isoformat()
-    data = collect(con, as_of, run_dir)
+    data = collect(con, as_of, summary, run_dir)
     glossary = settings.project_dir / "docs" / "glossary.md"
     links = Links(
         path.parent,

@@ -1,6 +1,8 @@
-"""What the report shows, read from the published warehouse with plain SQL.
+"""What the report shows: the night's summary, and the rest read from the published warehouse.
 
-Every figure on the page comes from one of these queries, so the test can ask the warehouse
+What the summary already holds (what customers are owed, what providers under-billed, files
+and rows, unmapped states, open exceptions, feed health) is taken from it, never queried
+again; every other figure comes from one of these queries, so the test can ask the warehouse
 the same questions and compare. The marts of balances and KPIs are read by the column names
 their models give them; a mart that is missing (or lacks a column the page cannot do without)
 becomes a `Missing` with the reason, and the page says "not available" instead of failing
@@ -14,12 +16,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from backoffice.feeds.health import FeedHealth, read_feed_health
+from backoffice.feeds.health import FeedHealth
 from backoffice.published import SEVERITIES
+
+if TYPE_CHECKING:
+    from backoffice.summary import RunSummary
 
 CENT = Decimal("0.01")
 AGING_BUCKETS = ("0\u20132", "3\u20137", "8\u201315", "16\u201330", "over 30")
@@ -176,19 +181,24 @@ KPI_COLUMNS = (
 AGING_COLUMNS = KPI_COLUMNS[12:17]
 
 
-def collect(con: duckdb.DuckDBPyConnection, as_of: date, run_dir: Path | None = None) -> ReportData:
-    """Everything the page needs, as of `as_of`, from a connection to the published warehouse."""
+def collect(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    summary: RunSummary,
+    run_dir: Path | None = None,
+) -> ReportData:
+    """Everything the page needs, as of `as_of`: the night's summary and the publication."""
     names = _customer_names(con)
     new, new_total = _new_exceptions(con, as_of, names)
     return ReportData(
-        header=_header(con, as_of, run_dir),
+        header=_header(con, as_of, summary, run_dir),
         new_exceptions=new,
         new_exceptions_total=new_total,
         by_type=_by_type(con, as_of),
         balances=_balances(con, names),
         kpis=_kpis(con),
         not_loaded=_not_loaded(con),
-        feeds=read_feed_health(con),
+        feeds=[FeedHealth.from_dict(feed) for feed in summary.feed_health],
     )
 
 
@@ -253,52 +263,33 @@ def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> li
     return [r[0] for r in rows]
 
 
-def _header(con, as_of: date, run_dir: Path | None) -> Header:
-    counts = con.execute(
+def _header(con, as_of: date, summary: RunSummary, run_dir: Path | None) -> Header:
+    """The top of the page: the summary's figures, and the two it does not count."""
+    new_today, open_high = con.execute(
         """
         select
             count(*) filter (where detected_on = ?),
-            count(*) filter (where status = 'open'),
-            count(*) filter (where status = 'open' and severity = 'high'),
-            coalesce(sum(amount_eur - credited_eur)
-                filter (where status = 'open' and amount_eur > 0), 0),
-            coalesce(sum(amount_eur) filter (where status = 'open' and amount_eur < 0), 0)
+            count(*) filter (where status = 'open' and severity = 'high')
         from marts.exceptions
         """,
         [as_of],
     ).fetchone()
-    files = (0, 0, 0, 0, 0)
-    if table_columns(con, "raw", "landed_files"):
-        files = con.execute(
-            """
-            select
-                count(*) filter (where status = 'loaded'),
-                count(*) filter (where status = 'redelivery'),
-                count(*) filter (where status = 'unreadable'),
-                coalesce(sum(rows_loaded), 0),
-                coalesce(sum(rows_quarantined), 0)
-            from raw.landed_files
-            """
-        ).fetchone()
-    unmapped = 0
-    if table_columns(con, "marts", "unmapped_provider_states"):
-        unmapped = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
     published = con.execute("select path from duckdb_databases() where not internal").fetchone()
     return Header(
         as_of=as_of,
         publication=Path(published[0]).name if published and published[0] else "",
         checks=_checks(run_dir),
-        new_today=int(counts[0]),
-        open_count=int(counts[1]),
-        open_high=int(counts[2]),
-        owed_eur=money(counts[3]),
-        under_billed_eur=money(counts[4]),
-        files_loaded=int(files[0]),
-        files_redelivered=int(files[1]),
-        files_unreadable=int(files[2]),
-        rows_loaded=int(files[3]),
-        rows_quarantined=int(files[4]),
-        unmapped_states=int(unmapped),
+        new_today=int(new_today),
+        open_count=sum(t.open for t in summary.by_type),
+        open_high=int(open_high),
+        owed_eur=money(summary.owed_to_customers_eur),
+        under_billed_eur=money(summary.under_billed_eur),
+        files_loaded=summary.files_loaded,
+        files_redelivered=summary.files_redelivered,
+        files_unreadable=summary.files_unreadable,
+        rows_loaded=summary.rows_loaded,
+        rows_quarantined=summary.rows_quarantined,
+        unmapped_states=summary.unmapped_states,
     )
 
 
