@@ -46,6 +46,7 @@ MANIFEST_SCHEMA = "publication"
 FORMAT = 1
 PARTITION_COLUMNS = ("_load_id", "load_id", "as_of")
 MAX_PARTS = 48
+CATALOG_BLOCK = 16 * 1024  # bytes; DuckDB's default block (256 KiB) would make it ~0.8 MB
 _ROW = "__publication_row"  # the alias whose name stands for the whole row in hash()
 _NULL_KEY = "\x00null"
 _EXACT = re.compile(
@@ -135,7 +136,10 @@ def write_catalog(manifest: dict[str, Any], catalog: Path) -> None:
     for stale in (catalog, catalog.with_name(catalog.name + ".wal")):
         stale.unlink(missing_ok=True)
     directory = Path(manifest["parts_dir"])
-    with duckdb.connect(str(catalog)) as con:
+    with duckdb.connect() as con:
+        # Small blocks: the catalog holds views and a manifest, a few hundred KiB at most.
+        con.execute(f"attach {_literal(str(catalog))} as catalog (block_size {CATALOG_BLOCK})")
+        con.execute("use catalog")
         _create_schemas(con, manifest)
         for table in manifest["tables"]:
             con.execute(f"create view {_qualified(table)} as {_select_parts(table, directory)}")
@@ -171,7 +175,9 @@ def write_catalog(manifest: dict[str, Any], catalog: Path) -> None:
             f"comment on table {MANIFEST_SCHEMA}.parts is "
             "'The Parquet files this publication reads: one row per table and part.'"
         )
-        con.execute("checkpoint")
+        con.execute("checkpoint catalog")
+        con.execute("use memory")
+        con.execute("detach catalog")
 
 
 def restore(manifest: dict[str, Any], target: Path) -> None:
