@@ -74,6 +74,7 @@ class Nights:
         )
         self.summaries: dict = {}
         self.publications: dict = {}
+        self.exceptions: dict = {}  # as_of -> the published exceptions CSV's rows, as dicts
 
     @classmethod
     def restore(cls, state: dict) -> "Nights":
@@ -83,11 +84,18 @@ class Nights:
         return nights
 
     def run(self) -> "Nights":
+        import csv
+        import io
+
         from backoffice import pipeline, publish
+        from backoffice.published import write_exceptions_csv
 
         for as_of in self.dates:
             self.summaries[as_of] = pipeline.run_night(self.settings, as_of)
             self.publications[as_of] = publish.current_publication(self.settings)
+            out = io.StringIO()
+            write_exceptions_csv(self.settings, out)
+            self.exceptions[as_of] = list(csv.DictReader(io.StringIO(out.getvalue())))
         return self
 
 
@@ -95,7 +103,11 @@ class Nights:
 def published_nights(tmp_path_factory) -> Nights:
     """Two successive nights (2 and 9 March 2026) on a 160-line sample, shared read-only.
 
-    A test that changes the data directory takes its own copy (`shutil.copytree`).
+    Attributes: `settings`, `dates`, `ledger` (the generator's expected exceptions),
+    `sample` (what it generated), and per date `summaries`, `publications` (the file each
+    night published) and `exceptions` (the rows `backoffice exceptions --format csv` printed
+    right after the night). A test that changes the data directory takes its own copy
+    (`shutil.copytree`).
     """
     from datetime import date
 
@@ -104,3 +116,29 @@ def published_nights(tmp_path_factory) -> Nights:
         return vars(nights)  # plain data: a class of a conftest module does not unpickle
 
     return Nights.restore(shared_once(tmp_path_factory, "published-nights", build))
+
+
+# The modules that take longest, started first: under `--dist loadscope` xdist hands the
+# workers whole modules in collection order, so a long module collected last would run alone
+# at the end while the other worker idles. The Airflow night goes first (it builds the shared
+# nights the others then load).
+ROOT = Path(__file__).resolve().parents[1]
+SLOW_FIRST = (
+    "tests/e2e/test_nightly_run.py",
+    "tests/integration/test_sample_scale.py",
+    "tests/browser/",
+    "tests/integration/test_quality.py",
+    "tests/integration/test_dbt_build.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    def rank(item) -> int:
+        path = Path(str(item.fspath)).resolve()
+        path = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+        for number, prefix in enumerate(SLOW_FIRST):
+            if path.startswith(prefix):
+                return number
+        return len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the collection order within each rank is kept

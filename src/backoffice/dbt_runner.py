@@ -86,8 +86,15 @@ def run_dbt(
         "--profiles-dir", project,
         "--target-path", str(target),
         "--log-path", str(target.parent / "logs"),
+        # dbt.log at info, not debug: every node's SQL and every adapter call written to the
+        # file cost a sixth of dbt's CPU in a 5,000-line night (docs/airflow-dbt.md).
+        "--log-level-file", "info",
         "--quiet",
     ]  # fmt: skip
+    if command in _RUNS_NODES:
+        # Four nodes at a time: while DuckDB runs one node's SQL (without the GIL) dbt
+        # prepares the next; a 5,000-line night's dbt took a fifth less wall and CPU time.
+        argv += ["--threads", "4"]
     env = {
         WAREHOUSE_ENV: str(warehouse or settings.build_warehouse),
         AS_OF_ENV: as_of.isoformat() if as_of is not None else None,
@@ -120,6 +127,7 @@ def run_dbt(
 
 
 _FAILED = {"error", "fail", "runtime error"}
+_RUNS_NODES = {"build", "run", "seed", "test", "snapshot"}
 
 
 def run_results_archive(settings: Settings, as_of: date) -> Path:

@@ -6,7 +6,6 @@ dict, which Airflow keeps as the task's XCom: the run's trail in the UI.
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ import duckdb
 from backoffice import ingest, publish, report, summary
 from backoffice.dbt_runner import run_results_archive
 from backoffice.registry import load_registry
+from backoffice.run_records import records
 from backoffice.settings import Settings
 
 ROME = ZoneInfo("Europe/Rome")
@@ -46,8 +46,7 @@ def begin_run(settings: Settings, as_of: date) -> dict[str, Any]:
     with duckdb.connect(str(warehouse)) as con:
         ingest.ensure_raw_schema(con, registry)
         record_feed_schedule(con, registry)
-    run_dir = run_directory(settings, as_of)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    records(settings, as_of).create()
     # A rerun of the night starts its dbt results afresh (each layer archives its own).
     shutil.rmtree(run_results_archive(settings, as_of), ignore_errors=True)
     return {"as_of": as_of.isoformat(), "warehouse": str(warehouse)}
@@ -76,14 +75,15 @@ def check_build(settings: Settings, as_of: date, run_id: str) -> dict[str, Any]:
 
     checks = run_checks(settings, warehouse=settings.build_warehouse, run_id=run_id, as_of=as_of)
     result = checks.to_dict()
-    _write_json(run_directory(settings, as_of) / "checks.json", result)
+    night = records(settings, as_of).create()
+    night.write_json(night.checks_json, result)
     if not checks.success:
         failures = "\n  ".join(checks.failures)
         reason = (
             f"data checks failed for the run as of {as_of}; the previous publication stays "
             f"current. Failed:\n  {failures}\nData Docs: {checks.data_docs_index}"
         )
-        (run_directory(settings, as_of) / "failure.txt").write_text(reason + "\n", "utf-8")
+        night.failure_txt.write_text(reason + "\n", encoding="utf-8")
         raise ChecksFailedError(reason)
     return result
 
@@ -118,10 +118,7 @@ def summarize(settings: Settings, as_of: date) -> dict[str, Any]:
     with publish.connect_published(settings) as con:
         run_summary = summary.build_summary(con, settings, as_of)
         report.write_report(settings, con, as_of)
-    run_dir = run_directory(settings, as_of)
-    _write_json(run_dir / "summary.json", run_summary.to_dict())
-    (run_dir / "summary.txt").write_text(summary.render_text(run_summary), encoding="utf-8")
-    return run_summary.to_dict()
+    return summary.write_summary(settings, run_summary).to_dict()
 
 
 def build_layer(settings: Settings, as_of: date, layer: str) -> dict[str, Any]:
@@ -172,12 +169,3 @@ def run_night(settings: Settings, as_of: date, *, run_id: str | None = None) -> 
     sync_cases(settings, as_of)
     send_digests(settings, as_of)
     return summary
-
-
-def run_directory(settings: Settings, as_of: date):
-    return settings.runs_dir / as_of.isoformat()
-
-
-def _write_json(path, payload: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")

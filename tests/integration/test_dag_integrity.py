@@ -11,7 +11,7 @@ import pytest
 
 from backoffice import pipeline
 from backoffice.dbt_runner import DbtFailedError, run_dbt, run_results_archive
-from backoffice.orchestration import DBT_LAYERS
+from backoffice.orchestration import CI_ONLY_TESTS, DBT_LAYERS
 from backoffice.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -69,7 +69,8 @@ def test_nightly_is_wired_ingest_dbt_check_publish(dagbag):
 
 
 def test_the_dbt_layers_build_every_node_once(tmp_path):
-    """`dbt build` split in layers leaves out nothing but unit tests and builds nothing twice."""
+    """`dbt build` split in layers builds nothing twice and leaves out only what CI runs:
+    dbt's unit tests and the data tests of `CI_ONLY_TESTS` (the models' logic, the seeds)."""
     settings = Settings.from_env({"BACKOFFICE_DATA_DIR": str(tmp_path / "data")})
 
     def names(*selection: str) -> list[str]:
@@ -80,14 +81,27 @@ def test_the_dbt_layers_build_every_node_once(tmp_path):
     everything = names()
     unit_tests = [n for n in everything if n.startswith("unit_test.")]
     assert unit_tests, "the project has dbt unit tests (CI runs them, the night does not)"
+    ci_only = names("--select", *CI_ONLY_TESTS)
+    assert ci_only and all(n.startswith("test.") for n in ci_only), ci_only
     per_layer = {layer.name: names(*layer.arguments()) for layer in DBT_LAYERS}
     assert all(per_layer.values()), per_layer
     flat = [node for nodes in per_layer.values() for node in nodes]
-    assert sorted(flat) == sorted(set(everything) - set(unit_tests))
+    assert sorted(flat) == sorted(set(everything) - set(unit_tests) - set(ci_only))
     assert any(n.startswith("seed.") for n in per_layer["seeds"])
     assert "model.backoffice.stg_crm__signed_orders" in per_layer["staging"]
     assert "model.backoffice.exceptions" in per_layer["marts"]
-    assert "test.backoffice.assert_rounding_half_away_from_zero" in per_layer["marts"]
+    # What guards the night's data stays in the night: the sources' and staging's tests, the
+    # marts' keys, the audit's row lineage, the singular tests on the night's figures.
+    tests = [n for n in everything if n.startswith("test.")]
+    kept = set(flat)
+    staging_tests = [n for n in tests if "stg_" in n or n.startswith("test.backoffice.source_")]
+    assert staging_tests and set(staging_tests) <= kept
+    assert any(n.startswith("test.backoffice.unique_exceptions_exception_id") for n in kept)
+    assert any(n.startswith("test.backoffice.not_null_row_lineage_") for n in kept)
+    assert "test.backoffice.assert_customer_balances_reconcile" in per_layer["marts"]
+    assert "test.backoffice.assert_rounding_half_away_from_zero" in ci_only
+    assert not [n for n in per_layer["intermediate"] if n.startswith("test.")]
+    assert len(ci_only) < len(tests)
 
 
 def test_each_layer_of_a_night_keeps_its_dbt_results(published_nights):
@@ -105,11 +119,16 @@ def test_each_layer_of_a_night_keeps_its_dbt_results(published_nights):
 
 
 def test_dbt_parses_the_project_once_across_nights(published_nights):
-    """The as-of date does not invalidate dbt's partial parse: one full parse in two nights."""
+    """The as-of date does not invalidate dbt's partial parse: one full parse in two nights.
+
+    dbt.log is kept at info level: each invocation starts with "Running with dbt=", and a
+    full parse says why ("Unable to do partial parsing because ..."); only the very first
+    invocation, which finds no saved parse, may say it."""
     logs = published_nights.settings.data_dir / "dbt" / "logs"
     text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in logs.glob("dbt.log*"))
-    assert text.count("Starting full parse") == 1
-    assert text.count("no changes found, skipping parsing") >= 2 * len(DBT_LAYERS) - 1
+    assert text.count("Running with dbt=") >= 2 * len(DBT_LAYERS)
+    reasons = re.findall(r"Unable to do partial parsing because ([^\n]*)", text)
+    assert reasons == ["saved manifest not found. Starting full parse."], reasons
 
 
 def test_a_failed_model_fails_its_layer_and_is_named_in_its_log(tmp_path, caplog):

@@ -40,6 +40,7 @@ from support.postgres import ThrowawayPostgres
 
 from backoffice import publish
 from backoffice.airflow_env import DAG_ID, WRITER_POOL, airflow_environment, tool
+from backoffice.run_records import records
 from backoffice.sample import generate_landing_zone
 from backoffice.settings import Settings
 
@@ -298,5 +299,7 @@ def _check_publication(deployment: Deployment) -> None:
         for r in rows
     )
     assert published == expected
-    summary = json.loads((settings.runs_dir / as_of.isoformat() / "summary.json").read_text())
+    night = records(settings, as_of)
+    summary = night.read_json(night.summary_json)
+    assert summary is not None, f"no summary in {night.directory}"
     assert summary["as_of"] == as_of.isoformat()

@@ -19,6 +19,7 @@ from backoffice.cli import iso_date
 from backoffice.errors import BackofficeError
 from backoffice.preflight import check_before_night
 from backoffice.published import write_exceptions_csv
+from backoffice.run_records import RunRecords, records
 from backoffice.settings import Settings
 
 ROME = ZoneInfo("Europe/Rome")
@@ -77,14 +78,11 @@ def run_nightly(settings: Settings, as_of: date) -> Path:
     check_before_night(settings, as_of)
     env = airflow_environment(settings)
     ensure_airflow(settings, env)
-    run_dir = settings.runs_dir / as_of.isoformat()
-    run_dir.mkdir(parents=True, exist_ok=True)
-    for stale in ("summary.txt", "summary.json", "failure.txt"):
-        (run_dir / stale).unlink(missing_ok=True)
+    night = records(settings, as_of).create()
+    night.clear_attempt()
     # The night after the as-of date, at 02:00 Italian time: when the scheduler would run it.
     logical = datetime.combine(as_of + timedelta(days=1), time(2, 0), ROME)
-    log_path = run_dir / "airflow.log"
-    with open(log_path, "w", encoding="utf-8") as log:
+    with open(night.airflow_log, "w", encoding="utf-8") as log:
         done = subprocess.run(
             [
                 tool("airflow"),
@@ -99,24 +97,35 @@ def run_nightly(settings: Settings, as_of: date) -> Path:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    summary = run_dir / "summary.txt"
-    if done.returncode != 0 or not summary.exists():
-        raise RunFailedError(_failure_reason(run_dir, log_path))
-    return summary
+    if done.returncode != 0 or not night.summary_txt.exists():
+        raise RunFailedError(failure_reason(night))
+    return night.summary_txt
 
 
-def _failure_reason(run_dir: Path, log_path: Path) -> str:
-    failure = run_dir / "failure.txt"
-    if failure.exists():
-        reason = failure.read_text(encoding="utf-8").strip()
+def failure_reason(night: RunRecords) -> str:
+    """Why a night failed, in one line: its own record of it, else the log's last error."""
+    if night.failure_txt.exists():
+        reason = night.failure_txt.read_text(encoding="utf-8").strip()
     else:
-        errors = [
-            line.strip()
-            for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-            if re.match(r"^\s*[\w.]+(Error|Exception): ", line)
-        ]
-        reason = errors[-1] if errors else "the DAG run did not succeed"
-    return f"nightly run failed: {reason}\n(full Airflow log: {log_path})"
+        log = night.airflow_log
+        lines = (log.read_text(encoding="utf-8", errors="replace") if log.exists() else "").split(
+            "\n"
+        )
+        errors = [n for n, line in enumerate(lines) if re.match(_EXCEPTION_LINE, line)]
+        reason = "the DAG run did not succeed"
+        if errors:  # the last exception, with its message's indented lines (dbt's, DuckDB's)
+            first = errors[-1]
+            message = [lines[first].strip()]
+            for line in lines[first + 1 : first + 1 + _MESSAGE_LINES]:
+                if not line.startswith((" ", "\t")) or re.match(_EXCEPTION_LINE, line):
+                    break
+                message.append(line.rstrip())
+            reason = "\n".join(m for m in message if m.strip())
+    return f"nightly run failed: {reason}\n(full Airflow log: {night.airflow_log})"
+
+
+_EXCEPTION_LINE = r"^\s*[\w.]+(Error|Exception): "
+_MESSAGE_LINES = 8  # at most, after the exception's first line
 
 
 def generate_sample(
