@@ -117,7 +117,7 @@ def summarize(settings: Settings, as_of: date) -> dict[str, Any]:
     """Write the run's summary and its report beside its other records; hand the summary back."""
     with publish.connect_published(settings) as con:
         run_summary = summary.build_summary(con, settings, as_of)
-        report.write_report(settings, con, as_of)
+        report.write_report(settings, con, as_of, run_summary)  # built from it, not re-queried
     return summary.write_summary(settings, run_summary).to_dict()
 
 
