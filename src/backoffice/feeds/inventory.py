@@ -8,6 +8,7 @@ from datetime import date
 import duckdb
 
 from backoffice import publish
+from backoffice.feeds.health import NO_RHYTHM, read_feed_health
 from backoffice.registry import Registry
 from backoffice.settings import Settings
 
@@ -24,11 +25,14 @@ class FeedLine:
     files: int
     rows_loaded: int
     rows_quarantined: int
+    rhythm: str = NO_RHYTHM
+    health: str = ""  # marts.feed_health's status as of the last night
 
 
 def feed_lines(settings: Settings, registry: Registry) -> list[FeedLine]:
     """One line per registry feed, with its last delivery and the latest night's counts."""
     stats: dict[tuple[str, str], tuple] = {}
+    health: dict[str, str] = {}
     night: date | None = None
     path = publish.current_publication(settings)
     if path is not None:
@@ -50,25 +54,31 @@ def feed_lines(settings: Settings, registry: Registry) -> list[FeedLine]:
                 [night, night, night],
             ).fetchall():
                 stats[(source, feed)] = (last, files, int(loaded), int(quarantined))
+            health = {f.name: f.status for f in read_feed_health(con)}
     lines = []
     for source, name in registry.feeds():
         feed = registry.feed(source, name)
         last, files, loaded, quarantined = stats.get((source, name), (None, 0, 0, 0))
         lines.append(
             FeedLine(source, name, feed.kind, feed.format, " ".join(feed.patterns),
-                     last, night, files, loaded, quarantined)
+                     last, night, files, loaded, quarantined,
+                     feed.rhythm.describe() if feed.rhythm else NO_RHYTHM,
+                     health.get(f"{source}/{name}", ""))
         )  # fmt: skip
     return lines
 
 
 def render_table(lines: list[FeedLine]) -> str:
-    header = ("feed", "kind", "format", "patterns", "last delivery", "files", "rows", "quar.")
+    header = ("feed", "kind", "format", "patterns", "rhythm", "health", "last delivery", "files",
+              "rows", "quar.")  # fmt: skip
     rows = [
         (
             f"{line.source}/{line.feed}",
             line.kind,
             line.format,
             line.patterns,
+            line.rhythm,
+            line.health or "-",
             line.last_delivery.isoformat() if line.last_delivery else "never",
             str(line.files),
             str(line.rows_loaded),

@@ -214,3 +214,22 @@ def test_new_reads_an_excel_sample_and_checks_it(tmp_path, capsys):
         "order_line_id": "Riga Ordine", "sku": "Codice Prodotto", "quantity": "Quantità",
         "unit_price": "Prezzo Unitario €", "submitted_at": "Data Inserimento",
     }  # fmt: skip
+
+
+def test_list_shows_each_feeds_rhythm_and_last_nights_health(published_nights, capsys, monkeypatch):
+    from backoffice import publish
+    from backoffice.feeds.health import read_feed_health
+
+    for key, value in published_nights.settings.env.items():
+        monkeypatch.setenv(key, value)
+    with publish.connect_published(published_nights.settings) as con:
+        health = {f.name: f.status for f in read_feed_health(con)}
+    assert health, "the published nights have a feed_health mart"
+    code, out, _ = _run(capsys, "feeds", "list")
+    assert code == 0
+    registry = load_registry(REGISTRY)
+    for source, feed in registry.feeds():
+        line = next(x for x in out.splitlines() if x.startswith(f"{source}/{feed} "))
+        assert f" {health[f'{source}/{feed}']} " in f"{line} "
+        rhythm = registry.feed(source, feed).rhythm
+        assert rhythm is not None and rhythm.describe() in line
