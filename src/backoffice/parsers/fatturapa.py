@@ -7,11 +7,19 @@ either a mistake or an attack. Each FatturaElettronicaBody is one invoice;
 its lines go to invoice_lines (source row `body/NumeroLinea`) and its
 DatiRiepilogo to invoice_vat_summaries (source row `body/R<n>`). A line or
 summary that breaks a row rule of the contract (parsers/rules.py) is rejected.
+
+Speed (issue #8: a night reads a hundred thousand invoices): the XML parser is
+made once per thread, each line's and summary's children are walked once into
+a map by local name (instead of a search per field), and an amount or a date is
+read once per distinct text. tests/unit/parsers/test_fatturapa_equivalence.py
+proves the records and rejections are exactly those of the straightforward
+reading.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -25,7 +33,7 @@ from backoffice.parsers.p7m import unwrap_p7m
 from backoffice.parsers.records import FileUnreadable, Record, Rejection
 from backoffice.parsers.values import check_decimal, check_int
 from backoffice.registry import Feed
-from backoffice.warehouse.tables import INVOICE_LINES, INVOICE_VAT_SUMMARIES
+from backoffice.warehouse.tables import INVOICE_LINES, INVOICE_VAT_SUMMARIES, Column
 
 # The FatturaPA element behind each field the row rules judge.
 NAMES = {
@@ -38,6 +46,18 @@ NAMES = {
 }
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 _RAW_LIMIT = 20_000
+_CACHE_LIMIT = 65_536
+
+# The warehouse columns an amount must fit, looked up once.
+_QUANTITY = INVOICE_LINES.column("quantity")
+_UNIT_PRICE = INVOICE_LINES.column("unit_price")
+_NET_AMOUNT = INVOICE_LINES.column("net_amount")
+_LINE_VAT_RATE = INVOICE_LINES.column("vat_rate")
+_SUMMARY_VAT_RATE = INVOICE_VAT_SUMMARIES.column("vat_rate")
+_TAXABLE_AMOUNT = INVOICE_VAT_SUMMARIES.column("taxable_amount")
+_VAT_AMOUNT = INVOICE_VAT_SUMMARIES.column("vat_amount")
+
+Fields = dict[str, etree._Element]
 
 
 class _Bad(ValueError):
@@ -65,10 +85,22 @@ def safe_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
+_THREAD = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    """This thread's safe parser: made once, not per file (lxml parsers are not shared
+    between threads)."""
+    parser = getattr(_THREAD, "parser", None)
+    if parser is None:
+        parser = _THREAD.parser = safe_parser()
+    return parser
+
+
 def parse_xml(data: bytes) -> etree._Element:
     """Parse safely, and refuse any DOCTYPE (an invoice never has one)."""
     try:
-        root = etree.fromstring(data, safe_parser())
+        root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise FileUnreadable(f"not well-formed XML: {exc}") from None
     if root.getroottree().docinfo.doctype:
@@ -82,22 +114,24 @@ def _body(
     goods = _child(body, "DatiBeniServizi")
     lines = _children(goods, "DettaglioLinee")
     summaries = _children(goods, "DatiRiepilogo")
+    general = _child(body, "DatiGenerali")
     try:
-        doc = _child(_child(body, "DatiGenerali"), "DatiGeneraliDocumento")
+        doc = _child(general, "DatiGeneraliDocumento")
         if doc is None:
             raise _Bad("DatiGenerali/DatiGeneraliDocumento is missing")
+        fields = _fields(doc)
         head = {
             "provider": source,
-            "invoice_number": _required(doc, "Numero"),
-            "document_type": _required(doc, "TipoDocumento"),
-            "invoice_date": _date(doc, "Data", required=True),
+            "invoice_number": _required(fields, "Numero"),
+            "document_type": _required(fields, "TipoDocumento"),
+            "invoice_date": _date(fields, "Data", required=True),
         }
-        currency = _required(doc, "Divisa")
+        currency = _required(fields, "Divisa")
     except _Bad as exc:
         for row, element in _all_rows(number, lines, summaries):
             yield Rejection(row, f"body {number}: {exc}", _raw(element))
         return
-    related = _related_invoices(_child(body, "DatiGenerali"))
+    related = _related_invoices(general)
     for position, line in enumerate(lines, start=1):
         yield _line(line, number, position, head, currency, customer, related)
     for position, summary in enumerate(summaries, start=1):
@@ -113,10 +147,11 @@ def _line(
     customer: str | None,
     related: list[tuple[str, set[int]]],
 ) -> Record | Rejection:
-    text = _text(line, "NumeroLinea")
+    fields = _fields(line)
+    text = _text(fields, "NumeroLinea")
     row = f"{body}/{text if text and text.isascii() and text.isdigit() else position}"
     try:
-        number = _int(line, "NumeroLinea")
+        number = _int(fields, "NumeroLinea")
         values = {
             **head,
             "related_invoice_number": _related_for(related, number),
@@ -128,15 +163,13 @@ def _line(
                 line, "AltriDatiGestionali", "TipoDato", "ORDLINE", "RiferimentoTesto"
             ),
             "sku": _coded(line, "CodiceArticolo", "CodiceTipo", "SKU", "CodiceValore"),
-            "description": _text(line, "Descrizione"),
-            "quantity": _decimal(line, "Quantita", INVOICE_LINES.column("quantity")),
-            "period_start": _date(line, "DataInizioPeriodo"),
-            "period_end": _date(line, "DataFinePeriodo"),
-            "unit_price": _decimal(line, "PrezzoUnitario", INVOICE_LINES.column("unit_price")),
-            "net_amount": _decimal(
-                line, "PrezzoTotale", INVOICE_LINES.column("net_amount"), required=True
-            ),
-            "vat_rate": _decimal(line, "AliquotaIVA", INVOICE_LINES.column("vat_rate")),
+            "description": _text(fields, "Descrizione"),
+            "quantity": _decimal(fields, "Quantita", _QUANTITY),
+            "period_start": _date(fields, "DataInizioPeriodo"),
+            "period_end": _date(fields, "DataFinePeriodo"),
+            "unit_price": _decimal(fields, "PrezzoUnitario", _UNIT_PRICE),
+            "net_amount": _decimal(fields, "PrezzoTotale", _NET_AMOUNT, required=True),
+            "vat_rate": _decimal(fields, "AliquotaIVA", _LINE_VAT_RATE),
             "vat_amount": None,
         }
         _judge("invoice_lines", values)
@@ -149,16 +182,14 @@ def _summary(
     summary: etree._Element, body: int, position: int, head: dict[str, Any]
 ) -> Record | Rejection:
     row = f"{body}/R{position}"
-    table = INVOICE_VAT_SUMMARIES
+    fields = _fields(summary)
     try:
         values = {
             **head,
             "body_number": body,
-            "vat_rate": _decimal(summary, "AliquotaIVA", table.column("vat_rate"), required=True),
-            "taxable_amount": _decimal(
-                summary, "ImponibileImporto", table.column("taxable_amount"), required=True
-            ),
-            "vat_amount": _decimal(summary, "Imposta", table.column("vat_amount"), required=True),
+            "vat_rate": _decimal(fields, "AliquotaIVA", _SUMMARY_VAT_RATE, required=True),
+            "taxable_amount": _decimal(fields, "ImponibileImporto", _TAXABLE_AMOUNT, required=True),
+            "vat_amount": _decimal(fields, "Imposta", _VAT_AMOUNT, required=True),
         }
         _judge("invoice_vat_summaries", values)
     except _Bad as exc:
@@ -202,22 +233,49 @@ def _child(element: etree._Element | None, name: str) -> etree._Element | None:
     return next(element.iterchildren("{*}" + name), None)
 
 
-def _text(element: etree._Element | None, name: str) -> str | None:
+def _fields(element: etree._Element) -> Fields:
+    """The element's children by local name, any namespace, the first of each name.
+
+    One walk over the children, where a search per field would walk them again
+    for each of the line's dozen fields; it finds what `_child` finds (comments
+    and processing instructions, whose tag is not a string, are no field).
+    """
+    found: Fields = {}
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str:
+            name = tag[tag.find("}") + 1 :]
+            if name not in found:
+                found[name] = child
+    return found
+
+
+def _text(fields: Fields, name: str) -> str | None:
+    child = fields.get(name)
+    if child is None:
+        return None
+    text = child.text
+    if text is None:
+        return None
+    return text.strip() or None
+
+
+def _child_text(element: etree._Element | None, name: str) -> str | None:
     child = _child(element, name)
     if child is None or child.text is None or not child.text.strip():
         return None
     return child.text.strip()
 
 
-def _required(element: etree._Element, name: str) -> str:
-    value = _text(element, name)
+def _required(fields: Fields, name: str) -> str:
+    value = _text(fields, name)
     if value is None:
         raise _Bad(f"{name} is missing")
     return value
 
 
-def _int(element: etree._Element, name: str) -> int:
-    value = _required(element, name)
+def _int(fields: Fields, name: str) -> int:
+    value = _required(fields, name)
     if not (value.isascii() and value.isdigit()):
         raise _Bad(f'{name} "{value}" is not a whole number')
     try:
@@ -226,45 +284,68 @@ def _int(element: etree._Element, name: str) -> int:
         raise _Bad(f'{name} "{value}" {exc}') from None
 
 
-def _decimal(element: etree._Element, name: str, column: Any, required: bool = False) -> Any:
-    value = _text(element, name)
+# Invoices repeat the same amounts, rates and dates: each distinct text is read once.
+_DECIMALS: dict[tuple[str, int, int], Decimal] = {}
+_DATES: dict[str, date] = {}
+
+
+def _decimal(fields: Fields, name: str, column: Column, required: bool = False) -> Any:
+    value = _text(fields, name)
     if value is None:
         if required:
             raise _Bad(f"{name} is missing")
         return None
+    key = (value, column.precision, column.scale)
+    known = _DECIMALS.get(key)
+    if known is not None:
+        return known
     if not _DECIMAL.fullmatch(value):
         raise _Bad(f'{name} "{value}" is not a decimal number like 1234.56')
     try:
-        return check_decimal(Decimal(value), column.precision, column.scale)
+        number = check_decimal(Decimal(value), column.precision, column.scale)
     except ValueError as exc:
         raise _Bad(f'{name} "{value}" {exc}') from None
+    return _remember(_DECIMALS, key, number)
 
 
-def _date(element: etree._Element, name: str, required: bool = False) -> date | None:
-    value = _text(element, name)
+def _date(fields: Fields, name: str, required: bool = False) -> date | None:
+    value = _text(fields, name)
     if value is None:
         if required:
             raise _Bad(f"{name} is missing")
         return None
+    known = _DATES.get(value)
+    if known is not None:
+        return known
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise _Bad(f'{name} "{value}" is not a date YYYY-MM-DD') from None
+    return _remember(_DATES, value, day)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Keep a value read from its text (bounded: emptied when full)."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _coded(line: etree._Element, group: str, type_tag: str, wanted: str, value_tag: str) -> Any:
     """The value of the first `group` whose `type_tag` is `wanted` (e.g. CodiceTipo SKU)."""
     for element in _children(line, group):
-        kind = _text(element, type_tag)
+        fields = _fields(element)
+        kind = _text(fields, type_tag)
         if kind is not None and kind.upper() == wanted:
-            return _text(element, value_tag)
+            return _text(fields, value_tag)
     return None
 
 
 def _customer_vat(header: etree._Element | None) -> str | None:
     customer = _child(_child(header, "CessionarioCommittente"), "DatiAnagrafici")
     vat = _child(customer, "IdFiscaleIVA")
-    country, code = _text(vat, "IdPaese"), _text(vat, "IdCodice")
+    country, code = _child_text(vat, "IdPaese"), _child_text(vat, "IdCodice")
     return f"{country}{code}" if country and code else None
 
 
@@ -272,7 +353,7 @@ def _related_invoices(general: etree._Element | None) -> list[tuple[str, set[int
     """DatiFattureCollegate: (IdDocumento, the line numbers it names; empty = all)."""
     related = []
     for element in _children(general, "DatiFattureCollegate"):
-        number = _text(element, "IdDocumento")
+        number = _child_text(element, "IdDocumento")
         if number is None:
             continue
         refs = {
