@@ -1,8 +1,9 @@
 {#- The order lines tonight's incremental models recompute (empty when the
     night rebuilds everything, see int_incremental__night): every order line
-    with a landed row loaded since the last build (CRM versions, provider
-    orders and state changes, invoice and credit-note lines; loaded by this
-    night's date too, for a rerun of the same date), and every order line with
+    with a landed row (CRM version, provider order or state change, invoice or
+    credit-note line) loaded since the last build or by this night's date (a
+    rerun of the same date), or delivered after the last build's date up to D
+    (the staging models show rows by delivery date), and every order line with
     a submission or state change dated after the last build's date up to D
     (landed earlier, it enters the timeline tonight). Nothing else about an
     order line changes from one night to the next except what the as-of date
@@ -57,6 +58,7 @@ loaded_since as (
     where
         {{ local_date('signed_orders.loaded_at') }} > window_bounds.previous_as_of
         or {{ local_date('signed_orders.loaded_at') }} = window_bounds.as_of
+        or signed_orders.delivery_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
 
     union all
 
@@ -66,6 +68,7 @@ loaded_since as (
     where
         {{ local_date('provider_orders.loaded_at') }} > window_bounds.previous_as_of
         or {{ local_date('provider_orders.loaded_at') }} = window_bounds.as_of
+        or provider_orders.delivery_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
         or provider_orders.submitted_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
 
     union all
@@ -76,6 +79,7 @@ loaded_since as (
     where
         {{ local_date('order_events.loaded_at') }} > window_bounds.previous_as_of
         or {{ local_date('order_events.loaded_at') }} = window_bounds.as_of
+        or order_events.delivery_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
         or order_events.state_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
 
     union all
@@ -86,6 +90,7 @@ loaded_since as (
     where
         {{ local_date('invoice_lines.loaded_at') }} > window_bounds.previous_as_of
         or {{ local_date('invoice_lines.loaded_at') }} = window_bounds.as_of
+        or invoice_lines.delivery_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
 
 ),
 
