@@ -84,8 +84,8 @@ def _signed_content(der: bytes) -> bytes | None:
     digestAlgorithms, encapContentInfo { eContentType, [0] OCTET STRING },
     [0] certificates?, [1] crls?, signerInfos } }, every length definite and
     every structure filled exactly by its parts, as asn1crypto would need to
-    read it. Version 1 must encapsulate data (asn1crypto reads another type as
-    something else than bytes). An empty content is left to asn1crypto's error.
+    read it. The content type must be data (asn1crypto reads another type as a
+    structure, not bytes). An empty content is left to asn1crypto's error.
     """
     outer = _tlv(der, 0, len(der))
     if outer is None or outer[0] != _SEQUENCE:
@@ -110,7 +110,7 @@ def _signed_content(der: bytes) -> bytes | None:
     encap = _parts(der, fields[2][1], fields[2][2])
     if encap is None or [tag for tag, _, _ in encap] != [_OID, _EXPLICIT_0]:
         return None
-    if version == b"\x01" and der[encap[0][1] : encap[0][2]] != _DATA:
+    if der[encap[0][1] : encap[0][2]] != _DATA:
         return None
     octets = _only(der, encap[1][1], encap[1][2], _OCTETS)
     if octets is None or octets[0] == octets[1]:
