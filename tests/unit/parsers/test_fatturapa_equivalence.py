@@ -656,8 +656,11 @@ def _envelope(
     kind: bytes = DATA,
     middle: bytes = b"",
     octets: int = 0x04,
+    octets_element: bytes | None = None,
 ) -> bytes:
-    encap = kind + (b"" if content is None else _element(0xA0, _element(octets, content)))
+    if octets_element is None and content is not None:
+        octets_element = _element(octets, content)
+    encap = kind + (b"" if octets_element is None else _element(0xA0, octets_element))
     signed = (
         _element(0x02, version) + DIGESTS + _element(0x30, encap) + middle + _element(0x31, b"")
     )
@@ -685,6 +688,9 @@ ENVELOPES = {
     "content in pieces (BER)": _envelope(
         _element(0x04, b"<x") + _element(0x04, b"/>"), octets=0x24
     ),
+    "a length in long form where short would do": _envelope(octets_element=b"\x04\x81\x04<x/>"),
+    "a length in 5 bytes": _envelope(octets_element=b"\x04\x85\x00\x00\x00\x00\x04<x/>"),
+    "a multi-byte tag": _envelope(octets_element=b"\x1f\x04\x04<x/>"),
     "long content": _envelope(b"<x>" + b"y" * 70_000 + b"</x>"),
     "trailing bytes": _envelope() + b"\x00\x00junk",
     "indefinite length (BER)": b"\x30\x80" + _envelope()[2:] + b"\x00\x00",
