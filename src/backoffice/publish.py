@@ -84,7 +84,7 @@ def start_build(settings: Settings) -> Path:
     """The build file, equal to the current publication (or empty when there is none).
 
     Kept as it is when it still equals the current publication (no copy);
-    otherwise laid down as a copy of it.
+    otherwise laid down again from it (a copy, or restored from a catalog's parts).
     """
     build = settings.build_warehouse
     build.parent.mkdir(parents=True, exist_ok=True)
@@ -115,7 +115,11 @@ def materialize(publication: Path, target: Path) -> None:
 
 
 def publish(settings: Settings, as_of: date, *, now: datetime | None = None) -> Publication:
-    """Copy the checked build to a new immutable file and switch the pointer to it."""
+    """Publish the checked build as a new immutable file and switch the pointer to it.
+
+    A full copy, or (BACKOFFICE_PUBLICATION=parts) a catalog over the build's parts, of
+    which only the changed ones are written.
+    """
     build = settings.build_warehouse
     if not build.exists():
         raise FileNotFoundError(f"no build warehouse to publish at {build}")
@@ -181,6 +185,9 @@ def relink(settings: Settings) -> list[Path]:
         manifest = parts.read_manifest(catalog)
         if manifest is None or manifest["parts_dir"] == here:
             continue
+        files = {p["file"] for table in manifest["tables"] for p in table["parts"]}
+        if not all((Path(here) / name).exists() for name in files):
+            continue  # its parts are not here: a catalog copied alone still reads the originals
         manifest["parts_dir"] = here
         info = catalog.stat()
         tmp = catalog.with_name(catalog.name + ".relink")

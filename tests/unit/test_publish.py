@@ -329,3 +329,21 @@ def test_a_copied_data_directory_reads_locked_down_until_relinked(parts_settings
     publish.relink(copied)
     shutil.rmtree(parts_settings.data_dir)
     assert locked_count(copied) == 5  # now its own
+
+
+def test_a_catalog_copied_alone_is_not_relinked_to_parts_it_lacks(parts_settings, tmp_path):
+    import shutil
+
+    first = night(parts_settings, 2, RAW, load("2026-03-02/alfa", 5), MART)
+    alone = Settings(
+        project_dir=tmp_path,
+        landing_dir=tmp_path / "landing",
+        data_dir=tmp_path / "alone",
+        env=parts_settings.env,
+    )
+    alone.published_dir.mkdir(parents=True)
+    shutil.copy(first.path, alone.published_dir)
+    (alone.published_dir / publish.POINTER).write_text(first.path.name + "\n")
+    assert publish.relink(alone) == []
+    with publish.connect_published(alone) as con:
+        assert con.execute("select count(*) from raw_loads").fetchone()[0] == 5
