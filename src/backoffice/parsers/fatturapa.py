@@ -57,7 +57,7 @@ _SUMMARY_VAT_RATE = INVOICE_VAT_SUMMARIES.column("vat_rate")
 _TAXABLE_AMOUNT = INVOICE_VAT_SUMMARIES.column("taxable_amount")
 _VAT_AMOUNT = INVOICE_VAT_SUMMARIES.column("vat_amount")
 
-Fields = dict[str, etree._Element]
+Fields = dict[str, str | None]
 
 
 class _Bad(ValueError):
@@ -147,8 +147,9 @@ def _line(
     customer: str | None,
     related: list[tuple[str, set[int]]],
 ) -> Record | Rejection:
-    fields = _fields(line)
-    text = _text(fields, "NumeroLinea")
+    groups: dict[str, list[etree._Element]] = {"AltriDatiGestionali": [], "CodiceArticolo": []}
+    fields = _fields(line, groups)
+    text = fields.get("NumeroLinea")
     row = f"{body}/{text if text and text.isascii() and text.isdigit() else position}"
     try:
         number = _int(fields, "NumeroLinea")
@@ -160,10 +161,10 @@ def _line(
             "body_number": body,
             "line_number": number,
             "order_line_id": _coded(
-                line, "AltriDatiGestionali", "TipoDato", "ORDLINE", "RiferimentoTesto"
+                groups["AltriDatiGestionali"], "TipoDato", "ORDLINE", "RiferimentoTesto"
             ),
-            "sku": _coded(line, "CodiceArticolo", "CodiceTipo", "SKU", "CodiceValore"),
-            "description": _text(fields, "Descrizione"),
+            "sku": _coded(groups["CodiceArticolo"], "CodiceTipo", "SKU", "CodiceValore"),
+            "description": fields.get("Descrizione"),
             "quantity": _decimal(fields, "Quantita", _QUANTITY),
             "period_start": _date(fields, "DataInizioPeriodo"),
             "period_end": _date(fields, "DataFinePeriodo"),
@@ -233,31 +234,28 @@ def _child(element: etree._Element | None, name: str) -> etree._Element | None:
     return next(element.iterchildren("{*}" + name), None)
 
 
-def _fields(element: etree._Element) -> Fields:
-    """The element's children by local name, any namespace, the first of each name.
+def _fields(
+    element: etree._Element, groups: dict[str, list[etree._Element]] | None = None
+) -> Fields:
+    """The text of each child by local name, any namespace, the first child of each name.
 
     One walk over the children, where a search per field would walk them again
-    for each of the line's dozen fields; it finds what `_child` finds (comments
-    and processing instructions, whose tag is not a string, are no field).
+    for each of the line's dozen fields. It finds what `_child` finds (comments
+    and processing instructions, whose tag is not a string, are no field), and
+    keeps the text stripped, or None when the child has none or only spaces.
+    The children named in `groups` are also collected there, every one in order.
     """
     found: Fields = {}
     for child in element:
         tag = child.tag
         if tag.__class__ is str:
             name = tag[tag.find("}") + 1 :]
+            if groups is not None and name in groups:
+                groups[name].append(child)
             if name not in found:
-                found[name] = child
+                text = child.text
+                found[name] = (text.strip() or None) if text is not None else None
     return found
-
-
-def _text(fields: Fields, name: str) -> str | None:
-    child = fields.get(name)
-    if child is None:
-        return None
-    text = child.text
-    if text is None:
-        return None
-    return text.strip() or None
 
 
 def _child_text(element: etree._Element | None, name: str) -> str | None:
@@ -268,7 +266,7 @@ def _child_text(element: etree._Element | None, name: str) -> str | None:
 
 
 def _required(fields: Fields, name: str) -> str:
-    value = _text(fields, name)
+    value = fields.get(name)
     if value is None:
         raise _Bad(f"{name} is missing")
     return value
@@ -290,7 +288,7 @@ _DATES: dict[str, date] = {}
 
 
 def _decimal(fields: Fields, name: str, column: Column, required: bool = False) -> Any:
-    value = _text(fields, name)
+    value = fields.get(name)
     if value is None:
         if required:
             raise _Bad(f"{name} is missing")
@@ -309,7 +307,7 @@ def _decimal(fields: Fields, name: str, column: Column, required: bool = False) 
 
 
 def _date(fields: Fields, name: str, required: bool = False) -> date | None:
-    value = _text(fields, name)
+    value = fields.get(name)
     if value is None:
         if required:
             raise _Bad(f"{name} is missing")
@@ -332,20 +330,21 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
     return value
 
 
-def _coded(line: etree._Element, group: str, type_tag: str, wanted: str, value_tag: str) -> Any:
-    """The value of the first `group` whose `type_tag` is `wanted` (e.g. CodiceTipo SKU)."""
-    for element in _children(line, group):
+def _coded(group: list[etree._Element], type_tag: str, wanted: str, value_tag: str) -> Any:
+    """The value of the first of the `group` whose `type_tag` is `wanted` (e.g. CodiceTipo SKU)."""
+    for element in group:
         fields = _fields(element)
-        kind = _text(fields, type_tag)
+        kind = fields.get(type_tag)
         if kind is not None and kind.upper() == wanted:
-            return _text(fields, value_tag)
+            return fields.get(value_tag)
     return None
 
 
 def _customer_vat(header: etree._Element | None) -> str | None:
     customer = _child(_child(header, "CessionarioCommittente"), "DatiAnagrafici")
     vat = _child(customer, "IdFiscaleIVA")
-    country, code = _child_text(vat, "IdPaese"), _child_text(vat, "IdCodice")
+    fields = _fields(vat) if vat is not None else {}
+    country, code = fields.get("IdPaese"), fields.get("IdCodice")
     return f"{country}{code}" if country and code else None
 
 
