@@ -89,8 +89,8 @@ _THREAD = threading.local()
 
 
 def _parser() -> etree.XMLParser:
-    """This thread's safe parser: made once, not per file (lxml parsers are not shared
-    between threads)."""
+    """This thread's safe parser, made once rather than per file (lxml advises one parser
+    per thread: shared, it is not harmful but slower)."""
     parser = getattr(_THREAD, "parser", None)
     if parser is None:
         parser = _THREAD.parser = safe_parser()
