@@ -537,6 +537,10 @@ VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {
             "2.0000000",
         )
     },
+    "the same text a fine quantity and a rate with too many decimals": (
+        (Q, "<Quantita>22.125</Quantita>"),
+        ("<AliquotaIVA>22.00</AliquotaIVA>", "<AliquotaIVA>22.125</AliquotaIVA>"),
+    ),
     "Quantita empty element": ((Q, "<Quantita/>"),),
     **{
         f"NumeroLinea {value!r}": (
