@@ -6,6 +6,7 @@
     last build is read from int_incremental__builds by name, not ref(): it is
     written after the models that read this. -#}
 {%- set builds = incremental_builds_relation(this) %}
+{%- set fingerprint = configuration_fingerprint() %}
 with
 
 {% if builds is not none %}
@@ -57,12 +58,12 @@ night as (
     select
         {{ as_of_date() }} as as_of,
         as_of as previous_as_of,
-        {{ configuration_fingerprint() }} as configuration_fingerprint,
+        {{ fingerprint }} as configuration_fingerprint,
         case
             when {{ 'true' if flags.FULL_REFRESH else 'false' }} then 'full refresh requested'
             when as_of is null then 'no earlier build'
             when as_of > {{ as_of_date() }} then 'a date earlier than the last build'
-            when configuration_fingerprint != {{ configuration_fingerprint() }}
+            when configuration_fingerprint != {{ fingerprint }}
                 then 'the configuration or the code changed'
         end as full_rebuild_reason,
         {{ billing_last_judged_date(as_of_date()) }} as billing_last_judged_date,
