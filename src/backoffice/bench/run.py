@@ -101,6 +101,7 @@ class BenchResult:
     incremental: dict[str, Measure] = field(default_factory=dict)
     rebuild: dict[str, Measure] = field(default_factory=dict)
     compared: dict[str, int] = field(default_factory=dict)
+    scope: dict[str, Any] = field(default_factory=dict)  # what the incremental night recomputed
     # New or changed files (bytes) a publication phase left in the data directory, by folder.
     published: dict[str, dict[str, int]] = field(default_factory=dict)
     checks_sql: Measure | None = None
@@ -155,6 +156,7 @@ class BenchResult:
             "incremental": {k: m(v) for k, v in self.incremental.items()},
             "rebuild": {k: m(v) for k, v in self.rebuild.items()},
             "compared": self.compared,
+            "scope": self.scope,
             "published": self.published,
             "checks_sql": m(self.checks_sql),
             "checks_sql_error": self.checks_sql_error,
@@ -241,6 +243,8 @@ def run_bench(
             "incremental",
             save,
         )
+        if "dbt" in phases:
+            result.scope = incremental_scope(night_settings.build_warehouse)
         rebuild = _settings(settings, landing, work / "rebuild")
         _night(rebuild, later, phases, work, "rebuild-", result.rebuild, {}, "", save)
         if "publication" in phases:
@@ -345,6 +349,26 @@ def compare_rows(first: set[tuple], second: set[tuple]) -> dict[str, int]:
         "only_incremental": len(first - second),
         "only_rebuild": len(second - first),
     }
+
+
+def incremental_scope(warehouse: Path) -> dict[str, Any]:
+    """What the last dbt build recomputed, as its incremental models record it.
+
+    Whether the night rebuilt everything (and why), and how many order lines it
+    recomputed otherwise; empty for a warehouse without incremental models.
+    """
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            reason, full = con.execute(
+                "select full_rebuild_reason, is_full_rebuild "
+                "from intermediate.int_incremental__night"
+            ).fetchone()
+            lines = con.execute(
+                "select count(*) from intermediate.int_incremental__order_lines"
+            ).fetchone()[0]
+    except duckdb.Error:
+        return {}
+    return {"full_rebuild": bool(full), "reason": reason, "order_lines": lines}
 
 
 def compare_exceptions(first: Settings, second: Settings) -> dict[str, int]:
@@ -500,6 +524,7 @@ def from_dict(data: dict[str, Any]) -> BenchResult:
         incremental={k: m(v) for k, v in data.get("incremental", {}).items()},
         rebuild={k: m(v) for k, v in data.get("rebuild", {}).items()},
         compared=data.get("compared", {}),
+        scope=data.get("scope", {}),
         published=data.get("published", {}),
         checks_sql=m(data.get("checks_sql")),
         checks_sql_error=data.get("checks_sql_error", ""),
@@ -691,6 +716,16 @@ def _later_lines(result: BenchResult) -> list[str]:
             f"| {full.cpu:.1f} | {_mib(full.written)} | {ratio} |"
         )
     out.append("")
+    if result.scope:
+        out.append(
+            "What the incremental night's dbt build recomputed "
+            "(`intermediate.int_incremental__night`): "
+            + (
+                f"**everything** ({result.scope['reason']})."
+                if result.scope["full_rebuild"]
+                else f"the {result.scope['order_lines']:,} order lines the day could change."
+            )
+        )
     c = result.compared
     if c:
         same = c["only_incremental"] == 0 and c["only_rebuild"] == 0

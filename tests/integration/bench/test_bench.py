@@ -111,6 +111,14 @@ def test_exceptions_are_compared_to_the_cent_on_what_a_rebuild_can_know(publishe
     assert between["only_incremental"] + between["only_rebuild"] > 0
 
 
+def test_the_incremental_scope_is_read_from_the_build(published_nights, tmp_path):
+    # The shared second night follows the first on the same data directory: incremental.
+    scope = bench.incremental_scope(published_nights.settings.build_warehouse)
+    assert scope["full_rebuild"] is False and scope["reason"] is None
+    assert scope["order_lines"] > 0
+    assert bench.incremental_scope(tmp_path / "none.duckdb") == {}
+
+
 def test_a_quick_bench_tabulates_what_it_measured(tmp_path):
     from backoffice.settings import Settings
 
