@@ -199,12 +199,13 @@ class Settings:
     # --- publication -------------------------------------------------------------
     @property
     def publication_mode(self) -> str:
-        """BACKOFFICE_PUBLICATION: `copy` (a full copy a night) or `parts` (shared Parquet).
+        """BACKOFFICE_PUBLICATION: `parts` (the default: shared Parquet) or `copy` (a full copy).
 
         `parts` publishes a small catalog of views over content-addressed Parquet files that
-        publications share, so a night writes only what changed (see publish.py).
+        publications share, so a night writes only what changed (see publish.py); `copy`
+        writes the whole warehouse every night, as before.
         """
-        mode = (self.env.get("BACKOFFICE_PUBLICATION") or "copy").strip().lower()
+        mode = (self.env.get("BACKOFFICE_PUBLICATION") or "parts").strip().lower()
         if mode not in ("copy", "parts"):
             from backoffice.errors import BackofficeError
 

@@ -129,8 +129,6 @@ def test_history_stores_changes_not_copies(nights) -> None:
 
 def test_a_rerun_of_a_night_appends_a_new_execution(nights, tmp_path) -> None:
     """record_night twice on the third night's warehouse: two executions, the first as it was."""
-    import shutil
-
     from backoffice import publish
     from backoffice.audit.night import record_night
     from backoffice.settings import Settings
@@ -143,8 +141,7 @@ def test_a_rerun_of_a_night_appends_a_new_execution(nights, tmp_path) -> None:
         }
     )
     settings.build_warehouse.parent.mkdir(parents=True)
-    shutil.copyfile(publish.current_publication(nights.settings), settings.build_warehouse)
-    settings.build_warehouse.chmod(0o644)
+    publish.materialize(publish.current_publication(nights.settings), settings.build_warehouse)
     third = nights.dates[-1]
     query = "select * from audit.control_log where as_of = ? order by recorded_at, control"
 

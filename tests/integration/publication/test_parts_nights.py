@@ -1,10 +1,11 @@
 """Publication without full copies, on real nights: what a quiet night writes, what readers see.
 
-The shared two-night sample (published as full copies) is copied; its kept build is published
-again as shared Parquet parts (BACKOFFICE_PUBLICATION=parts), which must hold exactly what the
-full copy held; then a quiet night (as of 16 March, no new deliveries) runs in process while a
-reader keeps asking. That night must write a small fraction of a full copy, the reader must
-only ever see the old or the new publication, and the night before must stay readable.
+The shared two-night sample is copied; its kept build is published again, as a full copy
+(BACKOFFICE_PUBLICATION=copy) and as shared Parquet parts (the default), which must hold
+exactly what the full copy held; then a quiet night (as of 16 March, no new deliveries) runs
+in process while a reader keeps asking. That night must write a small fraction of a full
+copy, the reader must only ever see the old or the new publication, and the night before
+must stay readable.
 """
 
 from __future__ import annotations
@@ -68,7 +69,9 @@ def nights(published_nights, tmp_path_factory) -> PartsNights:
             "BACKOFFICE_AUDIT_DOCS": "0",
         }
     )
-    copy = publish.current_publication(settings)
+    # The same build published both ways: a full copy first, then as parts.
+    as_copy = Settings.from_env({**settings.env, "BACKOFFICE_PUBLICATION": "copy"})
+    copy = publish.publish(as_copy, published_nights.dates[-1]).path
     converted = publish.publish(settings, published_nights.dates[-1]).path
 
     result = PartsNights(settings, copy, converted, converted, 0, [])
