@@ -21,6 +21,8 @@ import duckdb
 import pytest
 
 from backoffice.dbt_runner import run_dbt
+from backoffice.feeds.health import record_feed_schedule
+from backoffice.registry import load_registry
 from backoffice.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -176,6 +178,8 @@ def _build_raw_warehouse(path: Path) -> None:
     con = duckdb.connect(str(path))
     try:
         con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+        # what the night's begin_run also writes: the registry's feeds and their rhythm
+        record_feed_schedule(con, load_registry(REPO / "config" / "providers.yml"))
         con.executemany("insert into raw.state_map values (?, ?, ?)", STATE_MAP)
         for line_id, provider, sku, qty, price, signed, row in CRM_LINES:
             con.execute(
