@@ -18,6 +18,7 @@ from backoffice.settings import Settings
 SUMMARY_JSON = "summary.json"
 SUMMARY_TXT = "summary.txt"
 CHECKS_JSON = "checks.json"
+WARNINGS_JSON = "warnings.json"
 FAILURE_TXT = "failure.txt"
 AIRFLOW_LOG = "airflow.log"
 BENCH_JSON = "bench.json"
@@ -44,6 +45,11 @@ class RunRecords:
     @property
     def checks_json(self) -> Path:
         return self.directory / CHECKS_JSON
+
+    @property
+    def warnings_json(self) -> Path:
+        """The night's warnings (the audit's `_write_warnings`)."""
+        return self.directory / WARNINGS_JSON
 
     @property
     def failure_txt(self) -> Path:
