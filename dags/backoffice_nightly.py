@@ -46,14 +46,23 @@ FEED_LABEL = "{{ task.op_kwargs['feed']['source'] }}/{{ task.op_kwargs['feed']['
             type=["null", "string"],
             format="date",
             description="Judge as of this date (YYYY-MM-DD); default: the day before the run.",
-        )
+        ),
+        "full_refresh": Param(
+            False,
+            type="boolean",
+            description="Rebuild the incremental models from the raw data (after a dbt macro "
+            "change); the history is kept.",
+        ),
     },
 )
 def backoffice_nightly():
     @task
     def begin_run(params=None, logical_date=None) -> dict:
         as_of = pipeline.resolve_as_of(params.get("as_of"), logical_date)
-        return pipeline.begin_run(settings, as_of)
+        return {
+            **pipeline.begin_run(settings, as_of),
+            "full_refresh": bool(params.get("full_refresh")),
+        }
 
     @task(pool="default_pool")
     def list_feeds() -> list[dict]:
@@ -74,7 +83,10 @@ def backoffice_nightly():
 
     @task(retries=0)
     def dbt_build(run: dict, layer: str) -> dict:
-        return pipeline.build_layer(settings, date.fromisoformat(run["as_of"]), layer)
+        as_of = date.fromisoformat(run["as_of"])
+        return pipeline.build_layer(
+            settings, as_of, layer, full_refresh=bool(run.get("full_refresh"))
+        )
 
     @task(retries=0)
     def check(run: dict, run_id=None) -> dict:

@@ -121,16 +121,20 @@ def summarize(settings: Settings, as_of: date) -> dict[str, Any]:
     return summary.write_summary(settings, run_summary).to_dict()
 
 
-def build_layer(settings: Settings, as_of: date, layer: str) -> dict[str, Any]:
+def build_layer(
+    settings: Settings, as_of: date, layer: str, *, full_refresh: bool = False
+) -> dict[str, Any]:
     """`dbt build` of one layer (seeds, staging, intermediate, marts) on the build, in process.
 
     The DAG runs one task per layer; the task's XCom lists every node with its status and
-    seconds, and a failure raises naming the failed nodes with dbt's message.
+    seconds, and a failure raises naming the failed nodes with dbt's message. `full_refresh`
+    rebuilds the incremental models from the raw data (the history tables keep theirs).
     """
     from backoffice.dbt_runner import run_dbt
     from backoffice.orchestration import dbt_layer
 
-    result = run_dbt(settings, "build", *dbt_layer(layer).arguments(), as_of=as_of)
+    refresh = ["--full-refresh"] if full_refresh else []
+    result = run_dbt(settings, "build", *dbt_layer(layer).arguments(), *refresh, as_of=as_of)
     return {
         "layer": layer,
         "invocation_id": result.invocation_id,
@@ -141,15 +145,19 @@ def build_layer(settings: Settings, as_of: date, layer: str) -> dict[str, Any]:
     }
 
 
-def build_models(settings: Settings, as_of: date) -> dict[str, Any]:
+def build_models(settings: Settings, as_of: date, *, full_refresh: bool = False) -> dict[str, Any]:
     """Every dbt layer in order, as the DAG's dbt tasks run them."""
     from backoffice.orchestration import DBT_LAYERS
 
-    built = [build_layer(settings, as_of, layer.name) for layer in DBT_LAYERS]
+    built = [
+        build_layer(settings, as_of, layer.name, full_refresh=full_refresh) for layer in DBT_LAYERS
+    ]
     return {"layers": {b["layer"]: len(b["nodes"]) for b in built}}
 
 
-def run_night(settings: Settings, as_of: date, *, run_id: str | None = None) -> dict[str, Any]:
+def run_night(
+    settings: Settings, as_of: date, *, run_id: str | None = None, full_refresh: bool = False
+) -> dict[str, Any]:
     """One whole night in this process: the DAG's steps, in the DAG's order.
 
     The DAG wires the same functions as Airflow tasks; tests, the benchmark and
@@ -161,7 +169,7 @@ def run_night(settings: Settings, as_of: date, *, run_id: str | None = None) -> 
     for feed in list_feeds(settings):
         ingest_feed(settings, feed["source"], feed["feed"], as_of)
     import_cases(settings, as_of)
-    build_models(settings, as_of)
+    build_models(settings, as_of, full_refresh=full_refresh)
     check_build(settings, as_of, run_id)
     record_night(settings, as_of, run_id)
     publish_build(settings, as_of)

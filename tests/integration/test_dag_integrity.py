@@ -146,3 +146,10 @@ def test_a_failed_model_fails_its_layer_and_is_named_in_its_log(tmp_path, caplog
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert any(m.startswith("dbt error model.backoffice.stg_") for m in errors), errors
     assert any("Runtime Error in model stg_" in m for m in errors), errors
+
+
+def test_the_dag_offers_a_full_refresh_that_is_off_by_default(dagbag):
+    """`backoffice run --full-refresh` sets this param; a scheduled night never does."""
+    params = dagbag.dags["backoffice_nightly"].params
+    assert "full_refresh" in params
+    assert params["full_refresh"] is False
