@@ -32,6 +32,7 @@ from typing import Any
 import duckdb
 
 from backoffice.audit import versions
+from backoffice.run_records import records
 from backoffice.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -347,10 +348,9 @@ def _warnings(
 
 def _write_warnings(settings: Settings, as_of: date, warnings: list[tuple[str, str, str]]) -> None:
     """The night's warnings beside its other records (`runs/<as-of>/warnings.json`)."""
-    folder = settings.runs_dir / as_of.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
+    night = records(settings, as_of).create()
     payload = [{"kind": k, "subject": s, "detail": d} for k, s, d in warnings]
-    (folder / "warnings.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    night.warnings_json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
 
 def _control_rows(con: duckdb.DuckDBPyConnection, as_of: date) -> list[tuple]:

@@ -20,6 +20,7 @@ import duckdb
 
 from backoffice.report.data import collect
 from backoffice.report.page import Links, render
+from backoffice.run_records import records
 from backoffice.settings import Settings
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def write_report(
 
         summary = build_summary(con, settings, as_of)
     path = report_path(settings, as_of)
-    run_dir = settings.runs_dir / as_of.isoformat()
+    run_dir = records(settings, as_of).directory
     data = collect(con, as_of, summary, run_dir)
     glossary = settings.project_dir / "docs" / "glossary.md"
     links = Links(

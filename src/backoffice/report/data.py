@@ -22,6 +22,7 @@ import duckdb
 
 from backoffice.feeds.health import FeedHealth
 from backoffice.published import SEVERITIES
+from backoffice.run_records import CHECKS_JSON
 
 if TYPE_CHECKING:
     from backoffice.summary import RunSummary
@@ -295,7 +296,7 @@ def _header(con, as_of: date, summary: RunSummary, run_dir: Path | None) -> Head
 
 def _checks(run_dir: Path | None) -> dict[str, Any] | None:
     """The night's data-check record (checks.json), when the run wrote one."""
-    path = run_dir / "checks.json" if run_dir else None
+    path = run_dir / CHECKS_JSON if run_dir else None
     if path is None or not path.is_file():
         return None
     try:

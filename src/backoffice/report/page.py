@@ -31,6 +31,7 @@ from backoffice.report.data import (
     money,
 )
 from backoffice.review import words
+from backoffice.run_records import CHECKS_JSON, SUMMARY_TXT
 
 VOID = {"meta", "link", "br", "hr", "img", "col", "input", "wbr"}
 SEVERITY_COLORS = {"high": "#b42318", "medium": "#dc6803", "low": "#9aa5b1"}
@@ -54,9 +55,9 @@ class Links:
         self.dbt_docs_exists = bool(dbt_docs and dbt_docs.is_file())
         self.data_docs = _relative(data_docs, report_dir)
         self.data_docs_exists = data_docs.is_file()
-        self.summary = _relative(run_dir / "summary.txt", report_dir)
-        self.checks = _relative(run_dir / "checks.json", report_dir)
-        self.checks_exists = (run_dir / "checks.json").is_file()
+        self.summary = _relative(run_dir / SUMMARY_TXT, report_dir)
+        self.checks = _relative(run_dir / CHECKS_JSON, report_dir)
+        self.checks_exists = (run_dir / CHECKS_JSON).is_file()
         self.glossary = _relative(glossary, report_dir) if glossary else GLOSSARY_URL
 
 
