@@ -42,10 +42,22 @@ def _mart(settings) -> dict[str, dict]:
 
 
 def _edit_mart(settings, sql: str, params: list) -> None:
-    """Change the private copy's publication (published files are read-only on disk)."""
+    """Change the private copy's publication (published files are read-only on disk).
+
+    A publication of shared parts (the default) holds the mart as a view over a Parquet part:
+    the copy's view is first turned into a table of its own, leaving the part untouched.
+    """
     path = publish.current_publication(settings)
     os.chmod(path, os.stat(path).st_mode | stat.S_IWUSR)
     with duckdb.connect(str(path)) as con:
+        kind = con.execute(
+            "select table_type from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'feed_health'"
+        ).fetchone()[0]
+        if kind == "VIEW":
+            con.execute("create table marts.feed_health_edit as select * from marts.feed_health")
+            con.execute("drop view marts.feed_health")
+            con.execute("alter table marts.feed_health_edit rename to feed_health")
         con.execute(sql, params)
 
 
