@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.output_md import OUTPUT_MD_COLUMNS
 
 from backoffice.dbt_runner import run_dbt
 from backoffice.feeds.health import record_feed_schedule
@@ -327,30 +328,6 @@ def _by_type_and_line(rows: list[dict]) -> dict[tuple[str, str | None], dict]:
     return {(r["exception_type"], r["order_line_id"] or r["invoice_number"]): r for r in rows}
 
 
-OUTPUT_COLUMNS = [
-    "exception_id",
-    "exception_type",
-    "status",
-    "provider",
-    "customer_vat",
-    "order_id",
-    "order_line_id",
-    "invoice_number",
-    "invoice_line",
-    "period_month",
-    "as_of",
-    "detected_on",
-    "age_business_days",
-    "amount_eur",
-    "credited_eur",
-    "severity",
-    "owner",
-    "evidence",
-    "source_file",
-    "source_row",
-]
-
-
 def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     _build_raw_warehouse(warehouse)
@@ -366,7 +343,7 @@ def test_dbt_build_publishes_exceptions_and_keeps_history(tmp_path: Path) -> Non
         ).fetchall()
     finally:
         con.close()
-    assert [c[0] for c in columns] == OUTPUT_COLUMNS
+    assert [c[0] for c in columns] == list(OUTPUT_MD_COLUMNS)
     assert dict(columns)["amount_eur"] == "DECIMAL(18,2)"
 
     first = _exceptions(warehouse)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.output_md import OUTPUT_MD_COLUMNS
 
 pytestmark = pytest.mark.integration
 
@@ -30,29 +31,6 @@ MARTS = {
     "quarantined_rows",
     "unmapped_provider_states",
 }
-
-OUTPUT_COLUMNS = [
-    "exception_id",
-    "exception_type",
-    "status",
-    "provider",
-    "customer_vat",
-    "order_id",
-    "order_line_id",
-    "invoice_number",
-    "invoice_line",
-    "period_month",
-    "as_of",
-    "detected_on",
-    "age_business_days",
-    "amount_eur",
-    "credited_eur",
-    "severity",
-    "owner",
-    "evidence",
-    "source_file",
-    "source_row",
-]
 
 
 def test_dbt_parse_needs_no_warehouse(tmp_path: Path) -> None:
@@ -96,6 +74,6 @@ def test_dbt_parse_needs_no_warehouse(tmp_path: Path) -> None:
     assert models["exception_history"]["config"]["materialized"] == "incremental"
     assert models["exception_history"]["config"]["full_refresh"] is False
     # the mart's documented columns are OUTPUT.md's, in order
-    assert list(models["exceptions"]["columns"]) == OUTPUT_COLUMNS
+    assert list(models["exceptions"]["columns"]) == list(OUTPUT_MD_COLUMNS)
     for node in models.values():
         assert node["description"], f"{node['name']} has no description"

@@ -14,33 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
+from support.output_md import OUTPUT_MD_COLUMNS
 
 from backoffice.published import EXCEPTION_COLUMNS, EXCEPTIONS_CONTRACT, contract_columns
 
 pytestmark = pytest.mark.integration
-
-OUTPUT_MD_COLUMNS = (
-    "exception_id",
-    "exception_type",
-    "status",
-    "provider",
-    "customer_vat",
-    "order_id",
-    "order_line_id",
-    "invoice_number",
-    "invoice_line",
-    "period_month",
-    "as_of",
-    "detected_on",
-    "age_business_days",
-    "amount_eur",
-    "credited_eur",
-    "severity",
-    "owner",
-    "evidence",
-    "source_file",
-    "source_row",
-)
 
 
 def declared_types() -> dict[str, str]:
