@@ -22,6 +22,7 @@ from backoffice.report import report_path
 from backoffice.review import words  # the report's and the app's words for amounts
 from backoffice.run_records import records
 from backoffice.settings import Settings
+from backoffice.warehouse.catalog import has_table
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
         """
     ).fetchone()
     files, fed = (0, 0, 0, 0, 0, 0, 0, 0), set()
-    if _has_table(con, "raw", "landed_files"):  # a hand-made warehouse may lack ingest's
+    if has_table(con, "raw", "landed_files"):  # a hand-made warehouse may lack ingest's
         files = con.execute(
             """
             select
@@ -113,7 +114,7 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
         }
     feeds = [f"{s}/{f}" for s, f in load_registry(settings.registry_path).feeds()]
     unmapped = 0
-    if _has_table(con, "marts", "unmapped_provider_states"):
+    if has_table(con, "marts", "unmapped_provider_states"):
         unmapped = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
     published = con.execute("select path from duckdb_databases() where not internal").fetchone()
     health = read_feed_health(con)
@@ -141,16 +142,6 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
             "run_records": str(records(settings, as_of).directory),
             "report": str(report_path(settings, as_of)),
         },
-    )
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
     )
 
 

@@ -34,6 +34,7 @@ import duckdb
 from backoffice.audit import versions
 from backoffice.run_records import records
 from backoffice.settings import Settings
+from backoffice.warehouse.catalog import has_table
 
 log = logging.getLogger(__name__)
 
@@ -407,11 +408,7 @@ def _control_rows(con: duckdb.DuckDBPyConnection, as_of: date) -> list[tuple]:
 
 def _check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
     """The night's GX results (audit.gx_results), as counts and the warnings' summaries."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'audit' and table_name = 'gx_results'"
-    ).fetchone()[0]
-    if not exists:
+    if not has_table(con, "audit", "gx_results"):
         return {"evaluated": 0, "failed": 0, "warned": 0, "warnings": []}
     evaluated, failed, warned = con.execute(
         """

@@ -25,6 +25,7 @@ from backoffice import publish
 from backoffice.audit.history import EXCEPTION_COLUMNS, judged_nights, published_exceptions
 from backoffice.errors import BackofficeError
 from backoffice.settings import Settings
+from backoffice.warehouse.catalog import has_table
 
 MANIFEST = "MANIFEST.sha256"
 README = """Evidence pack of the back office's nightly controls, nights {first} to {last}.
@@ -64,16 +65,6 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> bytes
     return _csv_bytes([d[0] for d in cursor.description], cursor.fetchall())
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
 def pack_files(settings: Settings, first: date, last: date) -> dict[str, bytes]:
     """The pack's files by name, read from the current publication."""
     if last < first:
@@ -87,7 +78,7 @@ def pack_files(settings: Settings, first: date, last: date) -> dict[str, bytes]:
                 f"no night ran as of a date from {first} to {last}: "
                 "`backoffice exceptions` shows the latest night's date"
             )
-        if _has_table(con, "audit", "control_log"):
+        if has_table(con, "audit", "control_log"):
             files["control_log.csv"] = _query(
                 con,
                 "select * from audit.control_log where as_of between ? and ? "

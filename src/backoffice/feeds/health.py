@@ -21,6 +21,7 @@ from typing import Any
 
 from backoffice.registry import Registry
 from backoffice.settings import Settings
+from backoffice.warehouse.catalog import has_table
 
 SCHEDULE_DDL = """
 create schema if not exists raw;
@@ -127,11 +128,7 @@ _DATES = [name for name in _COLUMNS if name.endswith("_date")]
 
 def read_feed_health(con: Any) -> list[FeedHealth]:
     """marts.feed_health in the registry's order; [] on a warehouse built before it existed."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'feed_health'"
-    ).fetchone()[0]
-    if not exists:
+    if not has_table(con, "marts", "feed_health"):
         return []
     rows = con.execute(
         f"select {', '.join(_COLUMNS)} from marts.feed_health order by registry_position"

@@ -16,6 +16,7 @@ import duckdb
 
 from backoffice import publish
 from backoffice.settings import Settings
+from backoffice.warehouse.catalog import has_table
 
 LISTING_LIMIT = 500
 
@@ -102,20 +103,10 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[d
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _has(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
 def quarantined_rows(settings: Settings, limit: int = LISTING_LIMIT) -> tuple[list[dict], int]:
     """Every landed row that could not be loaded: file, row, reason, the raw record."""
     with _published(settings) as con:
-        if con is None or not _has(con, "marts", "quarantined_rows"):
+        if con is None or not has_table(con, "marts", "quarantined_rows"):
             return [], 0
         total = con.execute("select count(*) from marts.quarantined_rows").fetchone()[0]
         rows = _rows(
@@ -131,7 +122,7 @@ def quarantined_rows(settings: Settings, limit: int = LISTING_LIMIT) -> tuple[li
 def unmapped_states(settings: Settings, limit: int = LISTING_LIMIT) -> tuple[list[dict], int]:
     """Provider states the registry does not map, with the record that carried each."""
     with _published(settings) as con:
-        if con is None or not _has(con, "marts", "unmapped_provider_states"):
+        if con is None or not has_table(con, "marts", "unmapped_provider_states"):
             return [], 0
         total = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
         rows = _rows(
@@ -165,7 +156,7 @@ def customer_names(settings: Settings, vats: list[str]) -> dict[str, str]:
     if not vats:
         return {}
     with _published(settings) as con:
-        if con is None or not _has(con, "raw", "crm_signed_orders"):
+        if con is None or not has_table(con, "raw", "crm_signed_orders"):
             return {}
         rows = con.execute(
             "select customer_vat, max(customer_name) from raw.crm_signed_orders "
