@@ -51,10 +51,10 @@ def main(as_of: date, step: str, marker: Path) -> None:
     elif step == "dbt":
         build_layer = pipeline.build_layer
 
-        def layer(settings, as_of, name):
+        def layer(settings, as_of, name, **options):
             if name == "intermediate":
                 later(2.0)
-            return build_layer(settings, as_of, name)
+            return build_layer(settings, as_of, name, **options)
 
         pipeline.build_layer = layer
     elif step == "checks":
