@@ -363,8 +363,9 @@ final as (
                     || case when period_rows = 1 then ' row in ' else ' rows in ' end
                     || cast(period_files as varchar) || case when period_files = 1 then ' file' else ' files' end
                     || ' for its period of ' || cast(judged_period_date as varchar) || ', against a usual '
-                    || cast(usual_rows as varchar) || ' rows in ' || cast(usual_files as varchar)
-                    || ' files (the median of its previous ' || cast(usual_periods as varchar) || ' periods).'
+                    || cast(usual_rows as varchar) || case when usual_rows = 1 then ' row in ' else ' rows in ' end
+                    || cast(usual_files as varchar) || case when usual_files = 1 then ' file' else ' files' end
+                    || ' (the median of its previous ' || cast(usual_periods as varchar) || ' periods).'
         end as warning
     from with_lateness
 
