@@ -5,7 +5,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: demo test setup lint conformance resilience bench ui
+.PHONY: demo test setup lint system-packages conformance resilience bench ui
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==0.13.8"
@@ -22,7 +22,11 @@ lint: setup
 # Two folders have targets of their own (CI runs all three): tests/conformance needs the
 # public format samples beside the project; tests/resilience runs whole nights killed at
 # every step and the real scheduler on PostgreSQL (several minutes).
-test: lint
+# Debian's chromium and postgresql-15, installed when missing (scripts/system-packages).
+system-packages:
+	@scripts/system-packages
+
+test: lint system-packages
 	$(UV) run --frozen pytest --ignore=tests/conformance --ignore=tests/resilience
 
 # The parsers against the official public samples (FatturaPA, TM Forum), read in place from
@@ -32,7 +36,7 @@ conformance: setup
 
 # A night killed (kill -9) during each step and rerun to the same publication; the real
 # scheduler, DAG processor and API server on a throwaway PostgreSQL.
-resilience: setup
+resilience: setup system-packages
 	$(UV) run --frozen pytest tests/resilience
 
 # A night at LINES order lines (default 5000) beside the parse floor and the naive peer;
