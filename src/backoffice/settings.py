@@ -213,3 +213,18 @@ class Settings:
                 f"BACKOFFICE_PUBLICATION is {mode!r}: set it to copy or parts, or leave it unset"
             )
         return mode
+
+    # --- ingest ------------------------------------------------------------------
+    @property
+    def ingest_workers(self) -> int:
+        """BACKOFFICE_INGEST_WORKERS: processes that parse invoices (default: the machine's
+        cores; 1 parses in the loading process). Only the loading process writes DuckDB."""
+        value = self.env.get("BACKOFFICE_INGEST_WORKERS") or ""
+        return max(1, int(value)) if value.strip() else max(1, os.cpu_count() or 1)
+
+    @property
+    def ingest_parallel_from(self) -> int:
+        """BACKOFFICE_INGEST_PARALLEL_FROM: a load parses its first this-many invoices in
+        process and only then starts the worker pool (default 500: a small load never
+        pays for the pool's start)."""
+        return max(0, int(self.env.get("BACKOFFICE_INGEST_PARALLEL_FROM") or 500))

@@ -20,6 +20,14 @@ def parse_file(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
     return get_format(feed.format).parse(path, feed)
 
 
+def parse_bytes(data: bytes, name: str, feed: Feed) -> Iterator[Record | Rejection]:
+    """Records and rejections of a file already read (a format with `parse_bytes`)."""
+    parse = get_format(feed.format).parse_bytes
+    if parse is None:
+        raise TypeError(f"format {feed.format!r} cannot parse a file from its bytes")
+    return parse(data, name, feed)
+
+
 def read_header(path: Path, feed: Feed) -> list[str] | None:
     """The file's header column names, or None for a format without a header row."""
     reader = get_format(feed.format).read_header
@@ -33,6 +41,7 @@ __all__ = [
     "Rejection",
     "formats",
     "get_format",
+    "parse_bytes",
     "parse_file",
     "read_header",
 ]

@@ -66,8 +66,13 @@ class _Bad(ValueError):
 
 def parse_fatturapa(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
     """Yield invoice lines and VAT summaries of every body; a bad line is rejected."""
-    data = path.read_bytes()
-    if path.name.lower().endswith(".p7m"):
+    return parse_fatturapa_bytes(path.read_bytes(), path.name, feed)
+
+
+def parse_fatturapa_bytes(data: bytes, name: str, feed: Feed) -> Iterator[Record | Rejection]:
+    """The same from the file's bytes: ingest reads each invoice once, for its sha256 and
+    its parse. `name` is the file's name (a `.p7m` one is unwrapped first)."""
+    if name.lower().endswith(".p7m"):
         data = unwrap_p7m(data)
     root = parse_xml(data)
     if _local(root) != "FatturaElettronica":

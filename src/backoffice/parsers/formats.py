@@ -39,6 +39,7 @@ ENTRY_POINT_GROUP = "backoffice.formats"
 
 Parser = Callable[[Path, "Feed"], Iterator[Record | Rejection]]
 HeaderReader = Callable[[Path, "Feed"], list[str]]
+BytesParser = Callable[[bytes, str, "Feed"], Iterator[Record | Rejection]]
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class Format:
     `streams`: records come out while the file is read, in bounded memory;
     False for a format whose file is one document read whole (a FatturaPA
     invoice: SdI caps it at 5 MB), whose memory is bounded by the file's size.
+    `parse_bytes`: the same parse from the file's bytes and name, for a format whose
+    file is read whole anyway: ingest then reads the file once for its sha256 and its
+    records, and may parse many such files in parallel processes.
     """
 
     name: str
@@ -63,6 +67,7 @@ class Format:
     also_fills: tuple[str, ...] = ()
     streams: bool = True
     description: str = ""
+    parse_bytes: BytesParser | None = None
 
 
 class UnknownFormat(KeyError):
@@ -72,7 +77,7 @@ class UnknownFormat(KeyError):
 def _builtin() -> list[Format]:
     # Imported here: the format modules import the registry, which asks for formats.
     from backoffice.parsers.delimited import FORMAT as DELIMITED
-    from backoffice.parsers.fatturapa import parse_fatturapa
+    from backoffice.parsers.fatturapa import parse_fatturapa, parse_fatturapa_bytes
     from backoffice.parsers.tmf622 import FORMAT as TMF622
     from backoffice.parsers.xlsx import FORMAT as XLSX
 
@@ -83,6 +88,7 @@ def _builtin() -> list[Format]:
         also_fills=("invoice_vat_summaries",),
         streams=False,
         description="FatturaPA XML invoices, plain or CAdES-signed (.xml.p7m)",
+        parse_bytes=parse_fatturapa_bytes,
     )
     return [DELIMITED, TMF622, fatturapa, XLSX]
 

@@ -1,0 +1,261 @@
+"""Whole-document files parsed a chunk at a time into Arrow columns, in or out of process.
+
+Issue #8: a night reads a hundred thousand FatturaPA invoices, one small file
+each. Ingest hands them out in chunks of up to `CHUNK_FILES`; for each file of
+a chunk `parse_chunk` reads the bytes once (for the sha256 and the parse),
+parses them, and appends each record's values as a plain tuple with its
+lineage. At the end of the chunk the rows become Arrow columns, typed the way
+the raw tables take them, so that the writing process only inserts them. The
+same function runs in the loading process (small loads, one core) or in a pool
+of worker processes (`ParsePool`); only the loading process writes DuckDB.
+
+A file that cannot be read as a whole (`FileUnreadable`, a bad encoding) has
+its rows taken back out of the chunk and its reason returned: the loading
+process records it `unreadable`. Any other error stops the chunk: the load
+fails and its transaction is rolled back, as in the serial path.
+
+Each row carries `_file`, the file's position in its chunk, so the loading
+process can drop a file's rows (a redelivery found only once its sha256 is
+known) before the insert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import operator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import UTC, date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pyarrow as pa
+
+from backoffice.parsers import get_format, parse_bytes
+from backoffice.parsers.records import FileUnreadable, Record
+from backoffice.registry import Feed, load_registry
+from backoffice.warehouse.tables import TABLES, Column, Table
+
+CHUNK_FILES = 64  # files per task sent to a worker: few round trips, small in-flight memory
+IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker: the pool never waits, memory stays bounded
+FILE_INDEX = "_file"
+
+# Per-row lineage of a data row, after the table's own columns (then `_file`).
+ROW_LINEAGE = (
+    Column("_source_row", "text"),
+    Column("_source_file", "text"),
+    Column("_file_sha256", "text"),
+    Column("_delivery_date", "date"),
+)
+# A quarantined row's columns (then `_file`).
+QUARANTINE_COLUMNS = (
+    Column("source_row", "text"),
+    Column("reason", "text"),
+    Column("raw_record", "text"),
+    Column("source_file", "text"),
+    Column("file_sha256", "text"),
+)
+
+
+class ChunkItem(NamedTuple):
+    """One landed file to parse: `parse` False when its name matches no pattern of the
+    feed (it is only fingerprinted; the loading process records it unreadable)."""
+
+    relative: str
+    path: str
+    delivery: date
+    parse: bool
+
+
+class ParsedFile(NamedTuple):
+    """What became of one file of a chunk; `error` set when it could not be read whole."""
+
+    size: int
+    sha256: str
+    error: str | None
+    loaded: int
+    quarantined: int
+
+
+class ParsedChunk(NamedTuple):
+    """A chunk's files in order, and their rows as one Arrow table per raw table."""
+
+    files: list[ParsedFile]
+    tables: dict[str, pa.Table]
+    quarantine: pa.Table | None
+
+
+def data_columns(table: Table) -> tuple[Column, ...]:
+    """A raw table's columns as a chunk carries them (without `_file`)."""
+    return (*table.columns, *ROW_LINEAGE)
+
+
+def parse_chunk(
+    feed: Feed,
+    items: Iterable[ChunkItem],
+    parse: Callable[[bytes, str, Feed], Iterable[Any]] = parse_bytes,
+) -> ParsedChunk:
+    """Read, fingerprint and parse each file of the chunk; rows become Arrow columns."""
+    tables = (feed.kind, *get_format(feed.format).also_fills)
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in tables}
+    pick = {name: _picker(TABLES[name].names) for name in tables}
+    rejected: list[tuple[Any, ...]] = []
+    files: list[ParsedFile] = []
+    for index, item in enumerate(items):
+        with open(item.path, "rb") as fh:
+            data = fh.read()
+        sha256 = hashlib.sha256(data).hexdigest()
+        if not item.parse:
+            files.append(ParsedFile(len(data), sha256, None, 0, 0))
+            continue
+        marks = {name: len(table_rows) for name, table_rows in rows.items()}
+        rejected_mark = len(rejected)
+        lineage = (item.relative, sha256, item.delivery, index)
+        file_only = (item.relative, sha256, index)
+        loaded = quarantined = 0
+        try:
+            for record in parse(data, item.path.rsplit("/", 1)[-1], feed):
+                if record.__class__ is Record:
+                    rows[record.table].append(
+                        (*pick[record.table](record.values), record.source_row, *lineage)
+                    )
+                    loaded += 1
+                else:
+                    rejected.append((record.source_row, record.reason, record.raw, *file_only))
+                    quarantined += 1
+        except (FileUnreadable, UnicodeError) as exc:
+            for name, mark in marks.items():
+                del rows[name][mark:]
+            del rejected[rejected_mark:]
+            files.append(ParsedFile(len(data), sha256, str(exc), 0, 0))
+            continue
+        files.append(ParsedFile(len(data), sha256, None, loaded, quarantined))
+    return ParsedChunk(
+        files,
+        {name: _arrow(rows[name], data_columns(TABLES[name])) for name in tables},
+        _arrow(rejected, QUARANTINE_COLUMNS) if rejected else None,
+    )
+
+
+def _picker(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """The named values as a tuple, at C speed when the parser gave every one of them."""
+    getter = operator.itemgetter(*names)
+
+    def pick(values: dict[str, Any]) -> tuple[Any, ...]:
+        try:
+            return getter(values)
+        except KeyError:  # a parser left out an optional field
+            return tuple(values.get(name) for name in names)
+
+    return pick
+
+
+def arrow_type(column: Column) -> pa.DataType:
+    """How a column travels to DuckDB. Decimals travel as exact text and are cast by the
+    insert (Arrow's conversion of Python Decimals is ~100x slower)."""
+    return {"int": pa.int64(), "date": pa.date32(), "timestamp": pa.timestamp("us", tz="UTC")}.get(
+        column.type, pa.string()
+    )
+
+
+def _arrow(rows: list[tuple[Any, ...]], columns: tuple[Column, ...]) -> pa.Table:
+    """The rows as an Arrow table of `columns` and the int32 `_file` last."""
+    names = [c.name for c in columns] + [FILE_INDEX]
+    types = [arrow_type(c) for c in columns] + [pa.int32()]
+    schema = pa.schema(list(zip(names, types, strict=True)))
+    if not rows:
+        return schema.empty_table()
+    arrays = []
+    for values, column, kind in zip(zip(*rows, strict=True), (*columns, None), types, strict=True):
+        if column is not None and column.type == "decimal":
+            values = [None if v is None else format(v, "f") for v in values]
+        elif column is not None and column.type == "timestamp":
+            values = [v if v is None or v.tzinfo is UTC else v.astimezone(UTC) for v in values]
+        arrays.append(pa.array(values, type=kind))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+# --- the worker processes ---------------------------------------------------------------
+
+_WORKER_FEED: Feed | None = None
+
+
+def _start_worker(registry: str, source: str, name: str) -> None:
+    """Each worker reads the registry once (a Feed holds mapping proxies: not picklable)."""
+    global _WORKER_FEED
+    _WORKER_FEED = load_registry(Path(registry)).feed(source, name)
+
+
+def _parse_in_worker(items: list[ChunkItem]) -> ParsedChunk:
+    assert _WORKER_FEED is not None, "the worker was not started with its feed"
+    return parse_chunk(_WORKER_FEED, items)
+
+
+class ParsePool:
+    """Parse chunks in order: in this process up to `parallel_from` files, then in a pool.
+
+    Forkserver, not fork: the loading process holds DuckDB's threads (and under
+    Airflow the task runner's), which a forked child must not inherit; the fork
+    server is started once per process with the parsers already imported, so a
+    worker starts in milliseconds. At most `workers * IN_FLIGHT_PER_WORKER` chunks
+    are queued or parsed at a time, and results come back in the order sent.
+    """
+
+    def __init__(
+        self,
+        feed: Feed,
+        registry: Path,
+        workers: int,
+        parallel_from: int,
+        parse: Callable[[bytes, str, Feed], Iterable[Any]] = parse_bytes,
+    ) -> None:
+        self.feed = feed
+        self.registry = registry
+        self.workers = workers
+        self.parallel_from = parallel_from
+        self.parse = parse
+        self.executor: ProcessPoolExecutor | None = None
+        self.files_seen = 0
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+    def map(
+        self, chunks: Iterable[tuple[Any, list[ChunkItem]]]
+    ) -> Iterator[tuple[Any, ParsedChunk]]:
+        """(tag, parsed chunk) for each (tag, items), in order; the tag travels alongside."""
+        pending: deque[tuple[Any, Future[ParsedChunk]]] = deque()
+        for tag, items in chunks:
+            if self._in_process():
+                self.files_seen += len(items)
+                yield tag, parse_chunk(self.feed, items, self.parse)
+                continue
+            pending.append((tag, self._pool().submit(_parse_in_worker, items)))
+            if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+
+    def _in_process(self) -> bool:
+        return self.workers <= 1 or self.files_seen < self.parallel_from
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(str(self.registry), self.feed.source, self.feed.name),
+            )
+        return self.executor
