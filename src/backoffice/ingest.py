@@ -54,8 +54,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from backoffice.parsers import FileUnreadable, Record, get_format, parse_file, read_header
+from backoffice.parsers import (
+    FileUnreadable,
+    Record,
+    get_format,
+    parse_bytes,
+    parse_file,
+    read_header,
+)
+from backoffice.parsers.columnar import (
+    CHUNK_FILES,
+    FILE_INDEX,
+    QUARANTINE_COLUMNS,
+    ChunkItem,
+    ParsedChunk,
+    ParsePool,
+    data_columns,
+)
 from backoffice.parsers.drift import compare, describe
 from backoffice.parsers.records import HeaderMismatch
 from backoffice.registry import Feed, Registry, load_registry
@@ -109,10 +127,14 @@ class Landed:
     `delivery` is None for such an entry outside any delivery folder.
     """
 
-    path: Path
+    path: str  # a plain string: a Path per file costs more than the rest of the listing
     relative: str
     delivery: date | None
     problem: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.relative.rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -170,18 +192,77 @@ def ingest_feed(
         _record_outside_feeds(con, settings.landing_dir, registry, as_of)
         batch = _Batch(con, load)
         recorded = _recorded_paths(con, source, feed)
-        for entry in landed_entries(settings.landing_dir, spec, as_of):
-            if entry.relative in recorded:
-                continue
-            batch.add(entry)
-            if batch.full:
-                batch.commit()
+        entries = (
+            entry
+            for entry in landed_entries(settings.landing_dir, spec, as_of)
+            if entry.relative not in recorded
+        )
+        if _whole_documents(spec):
+            _load_in_chunks(settings, batch, entries)
+        else:
+            for entry in entries:
+                batch.add(entry)
+                if batch.full:
+                    batch.commit()
         batch.commit()
     finally:
         con.close()
     report = batch.report()
     log.info("ingested %s/%s as of %s: %s", source, feed, as_of, report.to_dict())
     return report
+
+
+def _whole_documents(feed: Feed) -> bool:
+    """Whether the feed's files are parsed in chunks (`parsers/columnar.py`), possibly in
+    parallel: a format read whole from its bytes, without a header that could drift."""
+    fmt = get_format(feed.format)
+    return fmt.parse_bytes is not None and fmt.read_header is None
+
+
+def _load_in_chunks(settings: Settings, batch: _Batch, entries: Iterator[Landed]) -> None:
+    """Parse the files a chunk at a time (in worker processes once the load is big enough),
+    and record and insert each chunk here, in order, committing whole transactions."""
+    feed = batch.load.feed
+    pool = ParsePool(
+        feed,
+        settings.registry_path,
+        settings.ingest_workers,
+        settings.ingest_parallel_from,
+        parse_bytes,  # looked up now: a test may replace it
+    )
+    with pool:
+        for (chunk, commit_after), parsed in pool.map(_chunks(entries, feed)):
+            batch.add_chunk(chunk, parsed)
+            if commit_after or batch.full:
+                batch.commit()
+
+
+def _chunks(
+    entries: Iterator[Landed], feed: Feed
+) -> Iterator[tuple[tuple[list[Landed], bool], list[ChunkItem]]]:
+    """((entries, commit after them), the files to parse) in chunks of up to CHUNK_FILES;
+    a chunk never straddles a transaction of FILES_PER_TRANSACTION entries."""
+    chunk: list[Landed] = []
+    in_transaction = 0
+    for entry in entries:
+        chunk.append(entry)
+        in_transaction += 1
+        commit = in_transaction >= FILES_PER_TRANSACTION
+        if commit or len(chunk) >= CHUNK_FILES:
+            yield (chunk, commit), _items(chunk, feed)
+            chunk = []
+            in_transaction = 0 if commit else in_transaction
+    if chunk:
+        yield (chunk, False), _items(chunk, feed)
+
+
+def _items(chunk: list[Landed], feed: Feed) -> list[ChunkItem]:
+    """The regular files of a chunk (an unexpected entry is only recorded, never read)."""
+    return [
+        ChunkItem(e.relative, e.path, e.delivery, matches_feed(e.name, feed))
+        for e in chunk
+        if e.problem is None and e.delivery is not None
+    ]
 
 
 def record_unexpected(settings: Settings, as_of: date, *, warehouse: Path | None = None) -> int:
@@ -218,7 +299,7 @@ def delivered_files(landing: Path, feed: Feed, as_of: date) -> Iterator[tuple[da
     """(delivery date, file) of every regular file dated on or before as_of, date then name."""
     for entry in landed_entries(landing, feed, as_of):
         if entry.problem is None and entry.delivery is not None:
-            yield entry.delivery, entry.path
+            yield entry.delivery, Path(entry.path)
 
 
 def landed_entries(landing: Path, feed: Feed, as_of: date) -> Iterator[Landed]:
@@ -235,29 +316,32 @@ def landed_entries(landing: Path, feed: Feed, as_of: date) -> Iterator[Landed]:
     if not feed_dir.is_dir():
         yield _odd(landing, feed_dir, "a file where the feed's folder should be")
         return
-    for folder in _sorted_entries(feed_dir):
-        mode = _mode(folder)
-        if stat.S_ISREG(mode):
-            yield _odd(landing, folder, "a file directly under the feed folder, outside any "
-                       "delivery folder (YYYY-MM-DD)")  # fmt: skip
+    prefix = f"{feed.source}/{feed.name}"
+    for folder in _scan(feed_dir):
+        relative = f"{prefix}/{folder.name}"
+        kind = _kind(folder)
+        if kind == "file":
+            yield Landed(folder.path, relative, None, "a file directly under the feed folder, "
+                         "outside any delivery folder (YYYY-MM-DD)")  # fmt: skip
             continue
-        if not stat.S_ISDIR(mode):
-            yield _odd(landing, folder, "not a regular file or folder")
+        if kind != "folder":
+            yield Landed(folder.path, relative, None, "not a regular file or folder")
             continue
         delivery = _delivery_date(folder.name)
         if delivery is None:
-            yield _odd(landing, folder, "a folder under the feed whose name is not a delivery "
-                       "date (YYYY-MM-DD); its content is not loaded")  # fmt: skip
+            yield Landed(folder.path, relative, None, "a folder under the feed whose name is "
+                         "not a delivery date (YYYY-MM-DD); its content is not loaded")  # fmt: skip
             continue
         if delivery > as_of:
             continue
-        for file in _sorted_entries(folder):
-            relative = file.relative_to(landing).as_posix()
-            if stat.S_ISREG(_mode(file)):
-                yield Landed(file, relative, delivery)
+        for file in _scan(folder.path):
+            path = f"{relative}/{file.name}"
+            kind = _kind(file)
+            if kind == "file":
+                yield Landed(file.path, path, delivery)
             else:
-                kind = "a folder" if file.is_dir() else "not a regular file"
-                yield Landed(file, relative, delivery, f"{kind} inside a delivery folder; "
+                what = "a folder" if kind == "folder" else "not a regular file"
+                yield Landed(file.path, path, delivery, f"{what} inside a delivery folder; "
                              "only the files directly in it are loaded")  # fmt: skip
 
 
@@ -305,14 +389,20 @@ class _Batch:
         constants = {"_load_id": load.load_id, "_loaded_at": load.loaded_at}
         tables = [feed.kind, *get_format(feed.format).also_fills]
         self.tables = {name: feed_table_writer(con, TABLES[name], constants) for name in tables}
-        self.quarantine = feed_quarantine_writer(
-            con,
-            {
-                "source": feed.source,
-                "feed": feed.name,
-                "load_id": load.load_id,
-                "quarantined_at": load.loaded_at,
-            },
+        quarantine_constants = {
+            "source": feed.source,
+            "feed": feed.name,
+            "load_id": load.load_id,
+            "quarantined_at": load.loaded_at,
+        }
+        self.quarantine = feed_quarantine_writer(con, quarantine_constants)
+        # Parsed chunks' Arrow tables waiting for the commit (one insert per table then).
+        self.chunk_tables = {
+            name: _ArrowInserts(f"raw.{name}", data_columns(TABLES[name]), constants)
+            for name in tables
+        }
+        self.chunk_quarantine = _ArrowInserts(
+            "raw.quarantine", QUARANTINE_COLUMNS, quarantine_constants
         )
         self.landed = BatchWriter(con, "raw.landed_files", _MANIFEST_COLUMNS, {})
         self.last_header = _last_header(con, feed.source, feed.name)  # schema drift
@@ -343,12 +433,27 @@ class _Batch:
             raise
         self.files += 1
 
+    def add_chunk(self, entries: list[Landed], parsed: ParsedChunk) -> None:
+        """Record a parsed chunk's files in order and queue its rows for the commit."""
+        if not self.open:
+            self.con.begin()
+            self.open = True
+        try:
+            self._add_chunk(entries, parsed)
+        except BaseException:
+            self.con.rollback()
+            self.open = False
+            raise
+        self.files += len(entries)
+
     def commit(self) -> None:
         if not self.open:
             return
         try:
             for writer in [*self.writers, self.landed]:
                 writer.flush()
+            for inserts in [*self.chunk_tables.values(), self.chunk_quarantine]:
+                inserts.flush(self.con)
             self.con.commit()
         except BaseException:
             self.con.rollback()
@@ -371,14 +476,48 @@ class _Batch:
             rows_quarantined=c["quarantined"],
         )
 
+    # --- one parsed chunk -------------------------------------------------------------
+
+    def _add_chunk(self, entries: list[Landed], parsed: ParsedChunk) -> None:
+        """The same decisions as `_add`, on what a worker read: unexpected, redelivery
+        (whose rows are dropped), a name matching no pattern, unreadable, loaded."""
+        load = self.load
+        results = iter(parsed.files)
+        dropped: list[int] = []
+        index = -1
+        for entry in entries:
+            if entry.problem is not None or entry.delivery is None:
+                self._add_unexpected(entry)
+                continue
+            index += 1
+            result = next(results)
+            self.bytes += result.size
+            landed = _Fingerprinted(entry, result.size, result.sha256)
+            first = self.first_loaded.get(result.sha256)
+            if first is not None:
+                log.info("%s: redelivery of %s", entry.relative, first)
+                self._record(landed, "redelivery", duplicate_of=first)
+                dropped.append(index)
+            elif not matches_feed(entry.name, load.feed):
+                self._unmatched(landed)
+            elif result.error is not None:
+                self._unreadable(landed, result.error)
+            else:
+                self._record(landed, "loaded", loaded=result.loaded, quarantined=result.quarantined)
+                self.first_loaded[result.sha256] = entry.relative
+        if next(results, None) is not None:
+            raise RuntimeError("a parsed chunk holds more files than were sent")
+        for name, rows in parsed.tables.items():
+            self.chunk_tables[name].add(rows, dropped)
+        if parsed.quarantine is not None:
+            self.chunk_quarantine.add(parsed.quarantine, dropped)
+
     # --- one entry --------------------------------------------------------------------
 
     def _add(self, entry: Landed) -> None:
         load = self.load
         if entry.problem is not None:
-            log.warning("%s: unexpected: %s", entry.relative, entry.problem)
-            self.landed.add(_unexpected_row(entry, load.feed, load.load_id, load.as_of))
-            self.counts["unexpected"] += 1
+            self._add_unexpected(entry)
             return
         size, sha256 = _fingerprint(entry.path)
         self.bytes += size
@@ -388,10 +527,8 @@ class _Batch:
             log.info("%s: redelivery of %s", entry.relative, first)
             self._record(landed, "redelivery", duplicate_of=first)
             return
-        if not matches_feed(entry.path.name, load.feed):
-            patterns = ", ".join(load.feed.patterns)
-            problem = f"the file name matches none of the feed's patterns ({patterns})"
-            self._unreadable(landed, problem)
+        if not matches_feed(entry.name, load.feed):
+            self._unmatched(landed)
             return
         header, drift = self._header(landed)
         marks = [(w, w.pending, w.flushes) for w in self.writers]
@@ -409,6 +546,16 @@ class _Batch:
         self.first_loaded[sha256] = entry.relative
         log.debug("%s: loaded %d rows, quarantined %d", entry.relative, loaded, quarantined)
 
+    def _add_unexpected(self, entry: Landed) -> None:
+        load = self.load
+        log.warning("%s: unexpected: %s", entry.relative, entry.problem)
+        self.landed.add(_unexpected_row(entry, load.feed, load.load_id, load.as_of))
+        self.counts["unexpected"] += 1
+
+    def _unmatched(self, landed: _Fingerprinted) -> None:
+        patterns = ", ".join(self.load.feed.patterns)
+        self._unreadable(landed, f"the file name matches none of the feed's patterns ({patterns})")
+
     def _header(self, landed: _Fingerprinted) -> tuple[list[str] | None, str]:
         """The file's header, and its drift from the feed's previous header as a sentence.
 
@@ -416,7 +563,7 @@ class _Batch:
         loads or is refused for its header; the drift sentence then prefixes the reason.
         """
         try:
-            header = read_header(landed.entry.path, self.load.feed)
+            header = read_header(Path(landed.entry.path), self.load.feed)
         except (FileUnreadable, UnicodeError, OSError):
             return None, ""  # the parse says why, as for any unreadable file
         before, since = self.last_header
@@ -437,7 +584,7 @@ class _Batch:
         tables = self.tables
         quarantine = self.quarantine
         loaded = quarantined = 0
-        for item in parse_file(landed.entry.path, self.load.feed):
+        for item in parse_file(Path(landed.entry.path), self.load.feed):
             if isinstance(item, Record):
                 tables[item.table].add(item.values, (item.source_row, *lineage))
                 loaded += 1
@@ -513,6 +660,47 @@ class _Batch:
         self.counts[status] += 1
         self.counts["rows"] += loaded
         self.counts["quarantined"] += quarantined
+
+
+class _ArrowInserts:
+    """Parsed chunks' rows for one raw table, inserted together at the commit.
+
+    The chunks' Arrow columns (`parsers/columnar.py`) are concatenated and inserted
+    with one INSERT ... SELECT; decimals arrive as exact text and are cast here, and
+    the values the same for the whole load are bound once.
+    """
+
+    def __init__(self, table: str, columns: tuple[Column, ...], constants: dict[str, Any]):
+        self.table = table
+        self.columns = columns
+        self.constants = constants
+        self.pending: list[pa.Table] = []
+
+    def add(self, rows: pa.Table, dropped: list[int]) -> None:
+        if dropped:  # a redelivery found once its sha256 was known: its rows never load
+            rows = rows.filter(pc.invert(pc.is_in(rows[FILE_INDEX], pa.array(dropped, pa.int32()))))
+        if rows.num_rows:
+            self.pending.append(rows)
+
+    def flush(self, con: Any) -> None:
+        if not self.pending:
+            return
+        rows = pa.concat_tables(self.pending)
+        self.pending = []
+        names = [c.name for c in self.columns]
+        selects = [
+            f'cast("{c.name}" as {c.sql_type})' if c.type == "decimal" else f'"{c.name}"'
+            for c in self.columns
+        ]
+        con.register("_chunk_rows", rows)
+        try:
+            con.execute(
+                f"insert into {self.table} ({', '.join([*names, *self.constants])}) "
+                f"select {', '.join(selects + ['?'] * len(self.constants))} from _chunk_rows",
+                list(self.constants.values()),
+            )
+        finally:
+            con.unregister("_chunk_rows")
 
 
 @dataclass(frozen=True)
@@ -610,14 +798,32 @@ def _first_loaded(con: Any, source: str, feed: str) -> dict[str, str]:
 
 
 def _odd(landing: Path, path: Path, problem: str) -> Landed:
-    return Landed(path, path.relative_to(landing).as_posix(), None, problem)
+    return Landed(str(path), path.relative_to(landing).as_posix(), None, problem)
 
 
 def _sorted_entries(folder: Path) -> list[Path]:
     return sorted(folder.iterdir(), key=lambda p: p.name)
 
 
-def _mode(path: Path) -> int:
+def _scan(folder: Path | str) -> list[os.DirEntry]:
+    """A folder's entries by name: os.scandir knows each entry's type without a stat."""
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda e: e.name)
+
+
+def _kind(entry: os.DirEntry) -> str:
+    """file, folder or other; a symbolic link counts as what it names (as `_mode`)."""
+    try:
+        if entry.is_file():
+            return "file"
+        if entry.is_dir():
+            return "folder"
+    except OSError:
+        pass
+    return "other"
+
+
+def _mode(path: Path | str) -> int:
     """The entry's own type (a symbolic link to a file counts as the file it names)."""
     try:
         return os.stat(path).st_mode
@@ -634,19 +840,19 @@ def _delivery_date(name: str) -> date | None:
         return None
 
 
-def _fingerprint(file: Path) -> tuple[int, str]:
+def _fingerprint(file: Path | str) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
-    with file.open("rb") as fh:
+    with open(file, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
             size += len(chunk)
     return size, digest.hexdigest()
 
 
-def _file_text(file: Path, feed: Feed) -> str:
+def _file_text(file: Path | str, feed: Feed) -> str:
     """An unreadable file's content as text: decoded if it can be, else base64."""
-    with file.open("rb") as fh:
+    with open(file, "rb") as fh:
         data = fh.read(RAW_FILE_LIMIT + 1)
     truncated = len(data) > RAW_FILE_LIMIT
     data = data[:RAW_FILE_LIMIT]

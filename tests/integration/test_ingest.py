@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from backoffice import ingest
+from backoffice.parsers import columnar
 from backoffice.parsers.records import FileUnreadable, Record
 from backoffice.registry import load_registry
 from backoffice.sample import cades
@@ -508,23 +509,28 @@ def test_unreadable_files_are_recorded_and_quarantined_and_the_run_goes_on(setti
 
 
 def test_a_file_that_fails_half_way_leaves_no_rows(settings, monkeypatch):
-    real_parse = ingest.parse_file
+    real_parse, real_parse_bytes = ingest.parse_file, ingest.parse_bytes
 
-    def half_then(error):
-        def parse(path, feed):
-            for number, item in enumerate(real_parse(path, feed)):
+    def half_then(error, parse):
+        def parse_half(*args):
+            for number, item in enumerate(parse(*args)):
                 if number == 1:
                     raise error
                 yield item
 
-        return parse
+        return parse_half
 
-    monkeypatch.setattr(ingest, "parse_file", half_then(FileUnreadable("truncated delivery")))
+    # invoices are parsed from their bytes, a chunk at a time (parsers/columnar.py)
+    truncated = half_then(FileUnreadable("truncated delivery"), real_parse_bytes)
+    monkeypatch.setattr(ingest, "parse_bytes", truncated)
     report = ingest.ingest_feed(settings, "alfa", "invoices", D1)
     assert (report.files_loaded, report.files_unreadable, report.rows_loaded) == (0, 3, 0)
     assert _query(settings, "select count(*) from raw.invoice_lines") == [(0,)]
+    assert _query(
+        settings, "select count(*), min(reason) from raw.quarantine where source = 'alfa'"
+    ) == [(3, "the whole file: truncated delivery")]
 
-    monkeypatch.setattr(ingest, "parse_file", half_then(RuntimeError("disk on fire")))
+    monkeypatch.setattr(ingest, "parse_file", half_then(RuntimeError("disk on fire"), real_parse))
     with pytest.raises(RuntimeError):
         ingest.ingest_feed(settings, "nuvola", "activations", D1)
     assert _query(
@@ -704,16 +710,16 @@ def test_a_crash_loses_only_its_batch_and_the_rerun_loads_the_same_rows(
         _put(settings.landing_dir, f"alfa/invoices/2026-03-03/IT01234567890_{n:05d}.xml", invoice)
     monkeypatch.setattr(ingest, "FILES_PER_TRANSACTION", 3)
     monkeypatch.setattr(writer, "BATCH_ROWS", 2)  # batches go out half way through files too
-    real_parse = ingest.parse_file
+    real_parse = ingest.parse_bytes
     parsed = []
 
-    def crash_on_the_eighth(path, feed):
-        parsed.append(path.name)
+    def crash_on_the_eighth(data, name, feed):
+        parsed.append(name)
         if len(parsed) == 8:
             raise RuntimeError("power cut")
-        yield from real_parse(path, feed)
+        yield from real_parse(data, name, feed)
 
-    monkeypatch.setattr(ingest, "parse_file", crash_on_the_eighth)
+    monkeypatch.setattr(ingest, "parse_bytes", crash_on_the_eighth)
     with pytest.raises(RuntimeError, match="power cut"):
         ingest.ingest_feed(settings, "alfa", "invoices", D2)
     # two whole batches of three files committed; the third batch left nothing behind
@@ -722,7 +728,7 @@ def test_a_crash_loses_only_its_batch_and_the_rerun_loads_the_same_rows(
     (in_tables,) = _query(settings, "select count(distinct _source_file) from raw.invoice_lines")
     assert in_tables == (6,)
 
-    monkeypatch.setattr(ingest, "parse_file", real_parse)
+    monkeypatch.setattr(ingest, "parse_bytes", real_parse)
     report = ingest.ingest_feed(settings, "alfa", "invoices", D2)
     assert report.files_loaded == 4
     clean = tmp_path / "clean.duckdb"
@@ -747,3 +753,105 @@ def test_a_file_unreadable_after_a_batch_went_out_is_taken_back_whole(settings, 
     assert _query(settings, "select source_row, reason from raw.quarantine") == [
         ("file", "the whole file: the delivery stops mid-row")
     ]
+
+
+# --- invoices parsed in worker processes --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Settings:
+    """A generated landing zone (two nights), and in its last delivery what the workers
+    must treat as the loading process does: a broken invoice, a name matching no pattern,
+    and an invoice delivered twice in the same folder (the same chunk)."""
+    from backoffice.sample import generate_landing_zone
+
+    root = tmp_path_factory.mktemp("generated")
+    landing = root / "landing"
+    generate_landing_zone(
+        landing, root / "ledger.csv", seed=5, order_lines=120, as_of_dates=[D1, D2]
+    )
+    folder = landing / "alfa/invoices" / max(os.listdir(landing / "alfa/invoices"))
+    first = sorted(folder.iterdir())[0]
+    _put(folder, "IT01234567890_99998.xml", b"<p:FatturaElettronica><oops")
+    _put(folder, "zz_copy_of_the_first.xml", first.read_bytes() + b"\n")  # no pattern
+    _put(folder, first.name.replace(".xml", "_again.xml"), first.read_bytes())
+    return Settings(project_dir=PROJECT_DIR, landing_dir=landing, data_dir=root / "data")
+
+
+def _with(settings: Settings, data: Path, **env: str) -> Settings:
+    return Settings(
+        project_dir=PROJECT_DIR, landing_dir=settings.landing_dir, data_dir=data, env=env
+    )
+
+
+def _every_raw_row(warehouse: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
+            t: sorted(con.execute(f"select * from raw.{t}").fetchall(), key=repr)
+            for t in DATA_TABLES
+        }
+
+
+def test_invoices_parsed_in_worker_processes_load_exactly_what_one_process_loads(
+    generated, tmp_path, monkeypatch
+):
+    serial = _with(generated, tmp_path / "serial", BACKOFFICE_INGEST_WORKERS="1")
+    reports = {}
+    for as_of in (D1, D2):
+        reports[as_of] = _ingest_all(serial, as_of)
+
+    # small chunks and transactions, so that a load has several of each, all in workers
+    monkeypatch.setattr(ingest, "CHUNK_FILES", 4)
+    monkeypatch.setattr(ingest, "FILES_PER_TRANSACTION", 10)
+    started = []
+    real_popen = columnar.subprocess.Popen
+
+    def popen(command, **kwargs):
+        started.append(command)
+        return real_popen(command, **kwargs)
+
+    monkeypatch.setattr(columnar.subprocess, "Popen", popen)
+    parallel = _with(
+        generated,
+        tmp_path / "parallel",
+        BACKOFFICE_INGEST_WORKERS="2",
+        BACKOFFICE_INGEST_PARALLEL_FROM="0",
+    )
+    for as_of in (D1, D2):
+        assert _ingest_all(parallel, as_of) == reports[as_of]
+    assert len(started) == 2 * 2  # two workers for each night's invoice load (alfa's)
+
+    rows = _every_raw_row(parallel.build_warehouse)
+    assert rows == _every_raw_row(serial.build_warehouse)
+    statuses = {(r[0].rsplit("/", 1)[-1], r[7]) for r in rows["landed_files"]}
+    assert ("IT01234567890_99998.xml", "unreadable") in statuses
+    assert ("zz_copy_of_the_first.xml", "unreadable") in statuses
+    assert any(name.endswith("_again.xml") and s == "redelivery" for name, s in statuses)
+    assert len(rows["invoice_lines"]) > 50
+    # a rerun in workers changes nothing
+    assert _ingest_all(parallel, D2)[("alfa", "invoices")]["files_loaded"] == 0
+    assert _every_raw_row(parallel.build_warehouse) == rows
+
+
+def test_a_worker_that_dies_fails_the_load_and_leaves_nothing_half_loaded(generated, tmp_path):
+    settings = _with(
+        generated,
+        tmp_path / "data",
+        BACKOFFICE_INGEST_WORKERS="2",
+        BACKOFFICE_INGEST_PARALLEL_FROM="0",
+    )
+    real_receive = columnar._receive
+
+    def kill_then_receive(tag, process):
+        process.kill()
+        process.wait()
+        return real_receive(tag, process)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columnar, "_receive", kill_then_receive)
+        with pytest.raises(RuntimeError, match="an ingest worker process stopped"):
+            ingest.ingest_feed(settings, "alfa", "invoices", D2)
+    assert _query(settings, "select count(*) from raw.landed_files") == [(0,)]
+    report = ingest.ingest_feed(settings, "alfa", "invoices", D2)  # the rerun loads it all
+    assert report.files_loaded > 0
+    assert report.rows_read == report.rows_loaded + report.rows_quarantined

@@ -21,12 +21,14 @@ known) before the insert.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import multiprocessing
 import operator
+import pickle
+import subprocess
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -179,28 +181,17 @@ def _arrow(rows: list[tuple[Any, ...]], columns: tuple[Column, ...]) -> pa.Table
 
 # --- the worker processes ---------------------------------------------------------------
 
-_WORKER_FEED: Feed | None = None
-
-
-def _start_worker(registry: str, source: str, name: str) -> None:
-    """Each worker reads the registry once (a Feed holds mapping proxies: not picklable)."""
-    global _WORKER_FEED
-    _WORKER_FEED = load_registry(Path(registry)).feed(source, name)
-
-
-def _parse_in_worker(items: list[ChunkItem]) -> ParsedChunk:
-    assert _WORKER_FEED is not None, "the worker was not started with its feed"
-    return parse_chunk(_WORKER_FEED, items)
-
 
 class ParsePool:
-    """Parse chunks in order: in this process up to `parallel_from` files, then in a pool.
+    """Parse chunks in order: in this process up to `parallel_from` files, then in workers.
 
-    Forkserver, not fork: the loading process holds DuckDB's threads (and under
-    Airflow the task runner's), which a forked child must not inherit; the fork
-    server is started once per process with the parsers already imported, so a
-    worker starts in milliseconds. At most `workers * IN_FLIGHT_PER_WORKER` chunks
-    are queued or parsed at a time, and results come back in the order sent.
+    The workers are fresh interpreters (`python -m backoffice.parsers.columnar`), each
+    reading pickled chunks on its stdin and writing the parsed chunks on its stdout:
+    no fork of a process holding DuckDB's threads (or, under Airflow, the task
+    runner's), and no re-import of whatever script started the load, as
+    multiprocessing's spawn would do. Chunks go round-robin, at most
+    `IN_FLIGHT_PER_WORKER` per worker, and come back in the order sent: memory stays
+    bounded however many files the feed has.
     """
 
     def __init__(
@@ -216,46 +207,92 @@ class ParsePool:
         self.workers = workers
         self.parallel_from = parallel_from
         self.parse = parse
-        self.executor: ProcessPoolExecutor | None = None
+        self.processes: list[subprocess.Popen] = []
         self.files_seen = 0
 
     def __enter__(self) -> ParsePool:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+        for process in self.processes:
+            with contextlib.suppress(OSError):  # else it is gone already
+                process.stdin.close()  # the worker reads the end and exits
+        for process in self.processes:
+            try:
+                process.wait(timeout=10 if exc[0] is None else 1)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            process.stdout.close()
+        self.processes = []
 
     def map(
         self, chunks: Iterable[tuple[Any, list[ChunkItem]]]
     ) -> Iterator[tuple[Any, ParsedChunk]]:
         """(tag, parsed chunk) for each (tag, items), in order; the tag travels alongside."""
-        pending: deque[tuple[Any, Future[ParsedChunk]]] = deque()
+        pending: deque[tuple[Any, subprocess.Popen]] = deque()
+        sent = 0
         for tag, items in chunks:
-            if self._in_process():
+            if self.workers <= 1 or self.files_seen < self.parallel_from:
                 self.files_seen += len(items)
                 yield tag, parse_chunk(self.feed, items, self.parse)
                 continue
-            pending.append((tag, self._pool().submit(_parse_in_worker, items)))
+            process = self._worker(sent % self.workers)
+            pickle.dump(items, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            process.stdin.flush()
+            pending.append((tag, process))
+            sent += 1
             if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
-                done, future = pending.popleft()
-                yield done, future.result()
+                yield _receive(*pending.popleft())
         while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+            yield _receive(*pending.popleft())
 
-    def _in_process(self) -> bool:
-        return self.workers <= 1 or self.files_seen < self.parallel_from
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self.executor is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__])
-            self.executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=context,
-                initializer=_start_worker,
-                initargs=(str(self.registry), self.feed.source, self.feed.name),
+    def _worker(self, number: int) -> subprocess.Popen:
+        while len(self.processes) <= number:
+            command = [sys.executable, "-m", __name__, str(self.registry), self.feed.source]
+            self.processes.append(
+                subprocess.Popen(
+                    [*command, self.feed.name], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+                )
             )
-        return self.executor
+        return self.processes[number]
+
+
+def _receive(tag: Any, process: subprocess.Popen) -> tuple[Any, ParsedChunk]:
+    try:
+        outcome = pickle.load(process.stdout)
+    except EOFError:
+        code = process.poll()
+        raise RuntimeError(f"an ingest worker process stopped (exit code {code})") from None
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return tag, outcome
+
+
+def _serve(registry: str, source: str, name: str) -> None:
+    """A worker: parse each chunk read on stdin, write it (or the error) on stdout."""
+    feed = load_registry(Path(registry)).feed(source, name)
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not corrupt the replies
+    while True:
+        try:
+            items = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            outcome: Any = parse_chunk(feed, items)
+        except Exception as exc:  # the loading process raises it and rolls back
+            outcome = exc
+        try:
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            data = pickle.dumps(RuntimeError(f"{type(outcome).__name__}: {outcome}"))
+        replies.write(data)
+        replies.flush()
+
+
+if __name__ == "__main__":
+    # Through the module's own name, so that what the worker pickles names that module.
+    from backoffice.parsers.columnar import _serve as serve
+
+    serve(*sys.argv[1:4])
