@@ -424,3 +424,83 @@ def test_the_page_shows_the_nights_summary_not_a_second_count(tmp_path):
     assert _tile(page, "tile-owed") == "42.00"
     assert _tile(page, "tile-under") == "0.05"
     assert page.xpath('//li[@id="files"]')[0].text.startswith("Files: 7 loaded,")
+
+
+# --- rows not loaded: each unknown state with the row it landed as ---------------------------
+
+
+def _landed_row(con: duckdb.DuckDBPyConnection, source_file: str, source_row: str) -> str:
+    """The landed row, asked one record at a time across the raw tables (the slow, plain way)."""
+    tables = con.execute(
+        "select table_name from information_schema.columns where table_schema = 'raw' "
+        "and column_name = '_source_file' order by table_name"
+    ).fetchall()
+    for (table,) in tables:
+        cursor = con.execute(
+            f'select * exclude (_file_sha256, _load_id) from raw."{table}" '
+            "where _source_file = ? and _source_row = ?",
+            [source_file, source_row],
+        )
+        found = cursor.fetchall()
+        if found:
+            names = [d[0] for d in cursor.description]
+            pairs = zip(names, found[0], strict=True)
+            return ", ".join(f"{n}={v}" for n, v in pairs if v is not None)
+    return ""
+
+
+def test_each_unknown_state_shows_the_row_it_landed_as(tmp_path):
+    as_of = date(2026, 3, 2)
+    settings = Settings.from_env({"BACKOFFICE_DATA_DIR": str(tmp_path / "data")})
+    warehouse = tmp_path / "warehouse.duckdb"
+    _minimal_warehouse(warehouse, as_of)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema raw")
+        con.execute(
+            "create table raw.provider_order_events (order_line_id varchar, state varchar, "
+            "_source_file varchar, _source_row varchar, _file_sha256 varchar, _load_id varchar)"
+        )
+        con.execute(
+            "insert into raw.provider_order_events select 'SO-' || i, 'odd_' || (i % 7), "
+            "'alfa/events/' || (i % 3) || '.ndjson', cast(i as varchar), 'sha', 'load' "
+            "from range(300) as r(i)"
+        )
+        con.execute(
+            "create table marts.unmapped_provider_states as select 'alfa' as provider, "
+            "state as provider_state, order_line_id, _source_file as source_file, "
+            "_source_row as source_row, 'not in the registry' as reason, "
+            "timestamp '2026-03-01 00:00' + to_seconds(cast(_source_row as integer)) as state_at "
+            "from raw.provider_order_events"
+        )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        path = report.write_report(settings, con, as_of)
+        rows = _table_rows(lxml_html.parse(str(path)).getroot(), "unmapped")
+        assert len(rows) == 200  # the newest 200 of 300
+        for row in rows:
+            cells = _cells(row)
+            expected = _landed_row(con, cells["file"], cells["row"])
+            assert cells["raw"] == expected[:500].strip()
+            assert f"state={cells['state']}" in expected
+
+
+def test_landed_records_are_found_in_one_query_per_table_first_table_first(tmp_path):
+    from backoffice.report.data import raw_records
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("create schema raw")
+        for table in ("b_events", "a_orders"):
+            con.execute(
+                f"create table raw.{table} (state varchar, note varchar, _source_file varchar, "
+                "_source_row varchar, _file_sha256 varchar, _load_id varchar)"
+            )
+        con.execute("insert into raw.a_orders values ('open', null, 'f.csv', '1', 'x', 'l')")
+        con.execute(
+            "insert into raw.b_events values ('zzz', 'n', 'f.csv', '1', 'x', 'l'), "
+            "('weird', 'it''s', 'e.ndjson', '7', 'x', 'l'), "
+            "('other', null, 'e.ndjson', '8', 'x', 'l')"
+        )
+        found = raw_records(con, [("e.ndjson", 7), ("f.csv", "1"), ("gone.csv", "2"), (None, 1)])
+    assert found == {
+        ("e.ndjson", "7"): "state=weird, note=it's, _source_file=e.ndjson, _source_row=7",
+        ("f.csv", "1"): "state=open, _source_file=f.csv, _source_row=1",  # a_orders, by name
+    }
