@@ -1,6 +1,7 @@
 {#- Incremental nights (issue #8). The heavy per-order-line models of the
     intermediate layer (int_crm_order_lines__current, int_order_timeline,
-    int_invoice_lines__judged, int_order_line_months__billing) keep their rows
+    int_order_lines__states, int_invoice_lines__judged,
+    int_order_line_months__billing) keep their rows
     between nights and recompute only the order lines a night can change:
     int_incremental__order_lines lists them, int_incremental__night says
     whether the night rebuilds everything instead (no earlier build, an earlier
@@ -49,8 +50,9 @@
         {{- return("''") -}}
     {%- endif -%}
     {%- set roots = [
-        'int_crm_order_lines__current', 'int_order_timeline', 'int_invoice_lines__judged',
-        'int_order_line_months__billing', 'int_incremental__order_lines', 'int_incremental__night'] -%}
+        'int_crm_order_lines__current', 'int_order_timeline', 'int_order_lines__states',
+        'int_invoice_lines__judged', 'int_order_line_months__billing',
+        'int_incremental__order_lines', 'int_incremental__night'] -%}
     {%- set seen = [] -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model' and node.package_name == project_name and node.name in roots -%}

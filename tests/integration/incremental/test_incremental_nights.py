@@ -34,6 +34,7 @@ COMPARED = (
     "marts.exception_history",
     "intermediate.int_crm_order_lines__current",
     "intermediate.int_order_timeline",
+    "intermediate.int_order_lines__states",
     "intermediate.int_invoice_lines__judged",
     "intermediate.int_order_line_months__billing",
 )

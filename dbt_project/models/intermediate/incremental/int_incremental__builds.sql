@@ -4,6 +4,7 @@
     the kept rows are of. -#}
 -- depends_on: {{ ref('int_crm_order_lines__current') }}
 -- depends_on: {{ ref('int_order_timeline') }}
+-- depends_on: {{ ref('int_order_lines__states') }}
 -- depends_on: {{ ref('int_invoice_lines__judged') }}
 -- depends_on: {{ ref('int_order_line_months__billing') }}
 with
