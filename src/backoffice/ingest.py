@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import base64
 import fnmatch
+import functools
 import hashlib
 import json
 import logging
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -375,7 +376,15 @@ def outside_feeds(landing: Path, registry: Registry) -> Iterator[Landed]:
 
 def matches_feed(name: str, feed: Feed) -> bool:
     """Whether a file name matches one of the feed's patterns (case-insensitive)."""
-    return any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in feed.patterns)
+    return _patterns(feed.patterns)(name.lower()) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _patterns(patterns: tuple[str, ...]) -> Callable[[str], re.Match | None]:
+    """The feed's patterns as one compiled expression (fnmatch's own translation), asked
+    once per file instead of compiling-and-matching each pattern per file."""
+    joined = "|".join(f"(?:{fnmatch.translate(p.lower())})" for p in patterns)
+    return re.compile(joined or "(?!)").match
 
 
 class _Batch:

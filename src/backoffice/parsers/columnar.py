@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import operator
 import pickle
 import subprocess
@@ -39,6 +40,8 @@ from backoffice.parsers import get_format, parse_bytes
 from backoffice.parsers.records import FileUnreadable, Record
 from backoffice.registry import Feed, load_registry
 from backoffice.warehouse.tables import TABLES, Column, Table
+
+log = logging.getLogger(__name__)
 
 CHUNK_FILES = 64  # files per task sent to a worker: few round trips, small in-flight memory
 IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker: the pool never waits, memory stays bounded
@@ -248,6 +251,14 @@ class ParsePool:
             yield _receive(*pending.popleft())
 
     def _worker(self, number: int) -> subprocess.Popen:
+        if not self.processes:
+            log.info(
+                "%s/%s: parsing in %d worker processes from file %d on",
+                self.feed.source,
+                self.feed.name,
+                self.workers,
+                self.files_seen + 1,
+            )
         while len(self.processes) <= number:
             command = [sys.executable, "-m", __name__, str(self.registry), self.feed.source]
             self.processes.append(
