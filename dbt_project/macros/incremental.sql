@@ -3,7 +3,8 @@
     int_order_lines__states, int_invoice_lines__judged,
     int_order_line_months__billing) keep their rows
     between nights and recompute only the order lines a night can change:
-    int_incremental__order_lines lists them, int_incremental__night says
+    int_incremental__order_lines lists them (and int_incremental__invoices
+    the invoices int_invoices__vat judges again), int_incremental__night says
     whether the night rebuilds everything instead (no earlier build, an earlier
     date than the last build, the configuration or the code changed, or
     `dbt build --full-refresh`). Each of those models deletes its rows in scope
@@ -27,15 +28,54 @@
     )
 {%- endmacro %}
 
+{#- The SQL predicate "this invoice is judged again tonight" for the
+    per-invoice incremental model (int_invoices__vat): its provider and number
+    are in int_incremental__invoices. Its model must declare
+    `-- depends_on: {{ ref('int_incremental__night') }}` and
+    `-- depends_on: {{ ref('int_incremental__invoices') }}`. -#}
+{% macro in_incremental_invoice_scope(provider, invoice_number) -%}
+    (
+        (select night.is_full_rebuild from {{ ref('int_incremental__night') }} as night)
+        or ({{ provider }}, {{ invoice_number }}) in (
+            select scope.provider, scope.invoice_number from {{ ref('int_incremental__invoices') }} as scope
+        )
+    )
+{%- endmacro %}
+
+{#- "This landed row (staging alias `row`) came in tonight's window": loaded
+    after the last build's date or on D (a rerun of the same date), or
+    delivered after the last build's date up to D, or dated there by one of
+    `dated_columns`. Needs the one-row `window_bounds` (previous_as_of,
+    as_of) in the query. -#}
+{% macro landed_in_window(row, dated_columns=[]) -%}
+    (
+        {{ local_date(row ~ '.loaded_at') }} > window_bounds.previous_as_of
+        or {{ local_date(row ~ '.loaded_at') }} = window_bounds.as_of
+        or {{ row }}.delivery_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
+        {%- for column in dated_columns %}
+        or {{ row }}.{{ column }} between window_bounds.previous_as_of + 1 and window_bounds.as_of
+        {%- endfor %}
+    )
+{%- endmacro %}
+
 {#- Pre-hook of an incremental model: remove the rows tonight recomputes.
     Renders nothing when the table does not exist yet (dbt then builds it
     whole) and nothing when dbt rebuilds it whole anyway (--full-refresh). -#}
 {% macro delete_incremental_scope(relation, key, everything_when='false') -%}
+    {{- delete_incremental_rows(relation, in_incremental_scope(key, everything_when)) -}}
+{%- endmacro %}
+
+{#- The same for the per-invoice model: remove the invoices judged again tonight. -#}
+{% macro delete_incremental_invoice_scope(relation) -%}
+    {{- delete_incremental_rows(relation, in_incremental_invoice_scope('provider', 'invoice_number')) -}}
+{%- endmacro %}
+
+{% macro delete_incremental_rows(relation, predicate) -%}
     {%- if execute and not flags.FULL_REFRESH -%}
         {%- set existing = adapter.get_relation(
             database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
         {%- if existing is not none -%}
-            delete from {{ existing }} where {{ in_incremental_scope(key, everything_when) }}
+            delete from {{ existing }} where {{ predicate }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
@@ -51,8 +91,8 @@
     {%- endif -%}
     {%- set roots = [
         'int_crm_order_lines__current', 'int_order_timeline', 'int_order_lines__states',
-        'int_invoice_lines__judged', 'int_order_line_months__billing',
-        'int_incremental__order_lines', 'int_incremental__night'] -%}
+        'int_invoice_lines__judged', 'int_order_line_months__billing', 'int_invoices__vat',
+        'int_incremental__order_lines', 'int_incremental__invoices', 'int_incremental__night'] -%}
     {%- set seen = [] -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model' and node.package_name == project_name and node.name in roots -%}

@@ -35,6 +35,7 @@ COMPARED = (
     "intermediate.int_crm_order_lines__current",
     "intermediate.int_order_timeline",
     "intermediate.int_order_lines__states",
+    "intermediate.int_invoices__vat",
     "intermediate.int_invoice_lines__judged",
     "intermediate.int_order_line_months__billing",
 )

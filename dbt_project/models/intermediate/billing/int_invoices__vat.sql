@@ -2,18 +2,27 @@
     of Imposta in DatiRiepilogo, or of imposta over its nuvola lines) against
     the expected VAT = the sum, over the CRM VAT rates r of its lines, of
     round(billed net at rate r x r / 100, 2) half away from zero. A line whose
-    order line is not the CRM's for this provider counts at its own rate. -#}
+    order line is not the CRM's for this provider counts at its own rate.
+    Incremental: a night judges again the invoices of int_incremental__invoices. -#}
+-- depends_on: {{ ref('int_incremental__night') }}
+-- depends_on: {{ ref('int_incremental__invoices') }}
 with
 
 invoice_lines as (
 
     select * from {{ ref('stg_providers__invoice_lines') }}
+    {% if is_incremental() -%}
+    where {{ in_incremental_invoice_scope('provider', 'invoice_number') }}
+    {%- endif %}
 
 ),
 
 vat_summaries as (
 
     select * from {{ ref('stg_providers__invoice_vat_summaries') }}
+    {% if is_incremental() -%}
+    where {{ in_incremental_invoice_scope('provider', 'invoice_number') }}
+    {%- endif %}
 
 ),
 

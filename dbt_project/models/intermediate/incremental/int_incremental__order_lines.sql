@@ -55,42 +55,28 @@ loaded_since as (
     select signed_orders.order_line_id
     from signed_orders
     cross join window_bounds
-    where
-        {{ local_date('signed_orders.loaded_at') }} > window_bounds.previous_as_of
-        or {{ local_date('signed_orders.loaded_at') }} = window_bounds.as_of
-        or signed_orders.delivery_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
+    where {{ landed_in_window('signed_orders') }}
 
     union all
 
     select provider_orders.order_line_id
     from provider_orders
     cross join window_bounds
-    where
-        {{ local_date('provider_orders.loaded_at') }} > window_bounds.previous_as_of
-        or {{ local_date('provider_orders.loaded_at') }} = window_bounds.as_of
-        or provider_orders.delivery_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
-        or provider_orders.submitted_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
+    where {{ landed_in_window('provider_orders', ['submitted_date']) }}
 
     union all
 
     select order_events.order_line_id
     from order_events
     cross join window_bounds
-    where
-        {{ local_date('order_events.loaded_at') }} > window_bounds.previous_as_of
-        or {{ local_date('order_events.loaded_at') }} = window_bounds.as_of
-        or order_events.delivery_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
-        or order_events.state_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
+    where {{ landed_in_window('order_events', ['state_date']) }}
 
     union all
 
     select invoice_lines.order_line_id
     from invoice_lines
     cross join window_bounds
-    where
-        {{ local_date('invoice_lines.loaded_at') }} > window_bounds.previous_as_of
-        or {{ local_date('invoice_lines.loaded_at') }} = window_bounds.as_of
-        or invoice_lines.delivery_date between window_bounds.previous_as_of + 1 and window_bounds.as_of
+    where {{ landed_in_window('invoice_lines') }}
 
 ),
 
