@@ -23,6 +23,7 @@ Two things of GX 1.24 with duckdb-engine 0.17 and SQLAlchemy 2.1 shape the code:
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -43,7 +44,8 @@ log = logging.getLogger(__name__)
 
 DATASOURCE = "warehouse"
 RULES_DATASOURCE = "warehouse_rules"  # its one query materialised once (create_temp_table)
-RESULT_FORMAT = {"result_format": "SUMMARY"}
+RESULT_FORMAT = {"result_format": "SUMMARY"}  # counts and examples of what failed
+VERDICT_FORMAT = {"result_format": "BOOLEAN_ONLY"}  # first pass of the row checks
 BLOCKING_SEVERITY = "critical"
 SQL_EXPECTATION = "unexpected_rows_expectation"
 RULES_SUITE = "sql_rules"  # the one validation that counts every SQL rule's unexpected rows
@@ -303,6 +305,13 @@ def _run_suite(
     This is what a ValidationDefinition's run does, without a checkpoint around it: the
     checkpoint and the definition re-read and compare every suite with its stored copy before
     running ("is it fresh?"), which cost more than the validation of a small warehouse.
+
+    Two passes on one batch. The row checks (GX's map expectations: not null, in set, unique,
+    ...) are asked first for a verdict only (BOOLEAN_ONLY): their counts are then computed
+    together in one aggregate query per table, where SUMMARY adds, for each of them, a query
+    for examples of unexpected values and often a GROUP BY. Only the row checks that failed,
+    and the others (whose observed value is their result), are asked again for a SUMMARY, so
+    every failure keeps its count and examples, in the records and in Data Docs.
     """
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
@@ -310,11 +319,29 @@ def _run_suite(
     )
     from great_expectations.validator.v1_validator import Validator
 
+    suite = context.suites.get(name)
     validator = Validator(
         batch_definition=source.get_asset(name).get_batch_definition(WHOLE["name"]),
-        result_format=RESULT_FORMAT,
+        result_format=VERDICT_FORMAT,
     )
-    result = validator.validate_expectation_suite(context.suites.get(name), parameters)
+    quick = [e for e in suite.expectations if _verdict_is_enough(e)]
+    by_id: dict[Any, Any] = {}
+    if quick:
+        first = validator.validate_expectation_suite(_pass_suite(name, quick), parameters)
+        by_id.update((r.expectation_config.id, r) for r in first.results if r.success)
+    detail = [e for e in suite.expectations if e.id not in by_id]
+    validator.result_format = RESULT_FORMAT  # the same batch: no second read of the asset
+    result = validator.validate_expectation_suite(_pass_suite(name, detail), parameters)
+    by_id.update((r.expectation_config.id, r) for r in result.results)
+    result.results = [by_id[e.id] for e in suite.expectations]
+    passed = sum(bool(r.success) for r in result.results)
+    result.success = passed == len(result.results)
+    result.statistics = {
+        "evaluated_expectations": len(result.results),
+        "successful_expectations": passed,
+        "unsuccessful_expectations": len(result.results) - passed,
+        "success_percent": 100.0 * passed / len(result.results) if result.results else None,
+    }
     result.meta["run_id"] = run
     result.meta["validation_time"] = run.run_time
     suite_id = ExpectationSuiteIdentifier(name=name)
@@ -327,6 +354,36 @@ def _run_suite(
         expectation_suite_identifier=suite_id,
     )
     return result_id, result
+
+
+def _pass_suite(name: str, expectations: list[Any]) -> Any:
+    """A suite of one pass: copies (an expectation belongs to one suite) with the same ids."""
+    import great_expectations as gx
+
+    suite = gx.ExpectationSuite(name=name, expectations=[copy.copy(e) for e in expectations])
+    for duplicate, expectation in zip(suite.expectations, expectations, strict=True):
+        duplicate.id = expectation.id  # GX's copy drops the id, by which results are matched
+    return suite
+
+
+def _counted_by_verdict(config: Any) -> bool:
+    """Whether a configuration's pass alone means 0 unexpected rows (see `_verdict_is_enough`)."""
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    return _is_row_check(get_expectation_impl(config.type), config.kwargs.get("mostly"))
+
+
+def _verdict_is_enough(expectation: Any) -> bool:
+    return _is_row_check(type(expectation), getattr(expectation, "mostly", None))
+
+
+def _is_row_check(kind: type, mostly: float | None) -> bool:
+    """A map expectation without `mostly` passes only when none of its rows is unexpected.
+
+    With `mostly` below 1 some rows may be unexpected on a pass: its count is worth recording,
+    so it is asked for a SUMMARY straight away.
+    """
+    return getattr(kind, "map_metric", None) is not None and (mostly is None or mostly >= 1)
 
 
 def _build_data_docs(context: Any, validations: list[Any]) -> None:
@@ -440,6 +497,8 @@ class _Plan:
         unexpected = details.get("unexpected_count")
         if self.rule is not None and isinstance(observed, int):
             unexpected = observed
+        if result.success and not details and _counted_by_verdict(result.expectation_config):
+            unexpected = 0  # a row check passed on its verdict: no unexpected row (see _run_suite)
         if error:
             observed_text = f"{ERROR}{error}"
         elif observed is not None:
