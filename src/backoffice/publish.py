@@ -185,7 +185,7 @@ def relink(settings: Settings) -> list[Path]:
         manifest = parts.read_manifest(catalog)
         if manifest is None or manifest["parts_dir"] == here:
             continue
-        files = {p["file"] for table in manifest["tables"] for p in table["parts"]}
+        files = {name for table in manifest["tables"] for name in parts.part_files(table)}
         if not all((Path(here) / name).exists() for name in files):
             continue  # its parts are not here: a catalog copied alone still reads the originals
         manifest["parts_dir"] = here

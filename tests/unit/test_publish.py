@@ -6,6 +6,7 @@ copy (`copy`) and a catalog of views over shared Parquet parts (`parts`).
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -347,3 +348,122 @@ def test_a_catalog_copied_alone_is_not_relinked_to_parts_it_lacks(parts_settings
     assert publish.relink(alone) == []
     with publish.connect_published(alone) as con:
         assert con.execute("select count(*) from raw_loads").fetchone()[0] == 5
+
+
+# --- a large table keyed by order line: tonight's changed keys as a delta ------------------
+
+
+KEYED = (
+    "create table lines (order_line_id varchar, step integer, amount decimal(18,2), note varchar)"
+)
+KEYED_ROWS = (
+    "insert into lines select case when i < 3 then null else 'SO-' || (i // 3) end, i % 3, "
+    "i * 0.25, 'n' || i from range(3000) as r(i)"
+)  # 1,000 keys of 3 rows, and one key (null) that is a key too
+
+
+@pytest.fixture
+def keyed(parts_settings, monkeypatch):
+    monkeypatch.setattr(parts, "DELTA_MIN_ROWS", 1000)
+    return parts_settings
+
+
+def published_equals_build(settings: Settings, sql: str = "select * from lines") -> list[tuple]:
+    with publish.connect_published(settings) as con:
+        published = sorted(con.execute(sql).fetchall(), key=repr)  # null keys: sort by repr
+    assert published == any_order(settings.build_warehouse, sql)
+    return published
+
+
+def any_order(path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return sorted(con.execute(sql).fetchall(), key=repr)
+
+
+def layers(publication: publish.Publication) -> list[dict]:
+    manifest = parts.read_manifest(publication.path)
+    return next(t for t in manifest["tables"] if t["name"] == "lines")["parts"]
+
+
+def test_a_keyed_table_publishes_only_the_keys_that_changed(keyed):
+    first = night(keyed, 2, KEYED, KEYED_ROWS)
+    second = night(
+        keyed,
+        3,
+        "update lines set amount = amount + 1 where order_line_id = 'SO-7' and step = 1",
+        "delete from lines where order_line_id = 'SO-9'",
+        "insert into lines values ('SO-new', 0, 1.00, 'x'), ('SO-new', 1, 2.00, null)",
+        "update lines set note = 'changed' where order_line_id is null and step = 2",
+    )
+    assert layers(second)[0] == layers(first)[0]  # the whole part is shared
+    delta = layers(second)[1]
+    assert delta["rows"] == 3 + 2 + 3  # SO-7, SO-new and the null key: whole keys, not rows
+    assert second.written["parts_written"] == 1 and second.written["parts_shared"] == 1
+    catalog = second.path.stat().st_size
+    assert second.written["bytes_written"] - catalog < layers(first)[0]["bytes"] / 4
+    assert len(published_equals_build(keyed)) == 3000 - 3 + 2
+    with duckdb.connect(str(second.path), read_only=True) as con:
+        files = {f for (f,) in con.execute("select part_file from publication.parts").fetchall()}
+    assert {Path(f).name for f in files} == {layers(first)[0]["file"], *delta_files(delta)}
+    assert part_files(keyed) == parts.referenced([first.path, second.path])
+    # unchanged the next night: every layer shared, nothing written but the catalog
+    third = night(keyed, 4, "select 1")
+    assert third.written["parts_written"] == 0 and layers(third) == layers(second)
+    # laid down again from the layers (after a failed night): the same rows, the same types
+    restored = keyed.data_dir / "restored.duckdb"
+    publish.materialize(third.path, restored)
+    assert any_order(restored, "select * from lines") == any_order(
+        keyed.build_warehouse, "select * from lines"
+    )
+    assert any_order(restored, "describe lines") == any_order(
+        keyed.build_warehouse, "describe lines"
+    )
+
+
+def delta_files(part: dict) -> set[str]:
+    return {part["file"], part["excludes"]}
+
+
+def test_deltas_stack_and_are_written_whole_again_after_max_deltas(keyed, monkeypatch):
+    monkeypatch.setattr(parts, "MAX_DELTAS", 2)
+    night(keyed, 2, KEYED, KEYED_ROWS)
+    counts = []
+    for day in range(3, 7):
+        published = night(
+            keyed,
+            day,
+            f"update lines set amount = amount + {day} where order_line_id = 'SO-{day}'",
+            f"delete from lines where order_line_id = 'SO-{day + 100}'",
+        )
+        counts.append(len(layers(published)))
+        published_equals_build(keyed)  # a later delta's key hides the earlier layers' rows
+    assert counts == [2, 3, 1, 2]
+
+
+def test_a_keyed_table_that_changed_too_much_is_written_whole(keyed):
+    night(keyed, 2, KEYED, KEYED_ROWS)
+    whole = night(keyed, 3, "update lines set step = step + 10 where order_line_id < 'SO-5'")
+    assert len(layers(whole)) == 1 and not layers(whole)[0].get("excludes")
+    published_equals_build(keyed)
+    # refused: not compared again for a week; then a small change is a delta again
+    for day in range(4, 4 + parts.RETRY_DELTA_EVERY):
+        last = night(keyed, day, f"update lines set note = 'd{day}' where order_line_id = 'SO-1'")
+        assert len(layers(last)) == (1 if day < 3 + parts.RETRY_DELTA_EVERY else 2), day
+    published_equals_build(keyed)
+
+
+def test_a_night_that_dies_writing_a_delta_publishes_nothing(keyed, monkeypatch):
+    first = night(keyed, 2, KEYED, KEYED_ROWS)
+
+    def die(source, target):
+        raise KeyboardInterrupt("killed while writing a delta")
+
+    with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
+        patched.setattr(parts.os, "replace", die)
+        night(keyed, 3, "update lines set amount = 0 where order_line_id = 'SO-1'")
+    assert publish.current_publication(keyed) == first.path
+    assert len(any_order(first.path, "select * from lines where amount = 0")) == 1  # i = 0
+    again = night(keyed, 3, "update lines set amount = 0 where order_line_id = 'SO-1'")
+    assert len(layers(again)) == 2
+    assert not [p for p in (keyed.published_dir / "parts").iterdir() if p.suffix == ".tmp"]
+    published_equals_build(keyed)

@@ -16,6 +16,15 @@ raw tables cost only their new rows, a rebuilt mart whose content did not change
 nothing, and a mart that changed costs one compressed file. A table that would have more
 than `MAX_PARTS` parts is rewritten as one (compaction, about once in `MAX_PARTS` nights).
 
+A large table without partitions that is keyed by an order line (`DELTA_KEYS`: dbt's
+incremental models, which delete and recompute the order lines a night touches) is published
+in *layers*: its last part, plus one delta per night holding the rows of the keys whose rows
+changed and the list of those keys (`<name>.keys.parquet`); the view reads each layer without
+the keys a later layer replaces. The changed keys are found by comparing, per key, the
+fingerprints of tonight's rows with those of the published rows (read back from the parts),
+so a delta holds exactly what changed; a table whose changed rows are more than
+`DELTA_MAX_SHARE` of it, or that already has `MAX_DELTAS` deltas, is written whole again.
+
 Parts are written to a temporary name, flushed to disk and renamed, so a part that exists is
 whole; a name is its content, so a rerun after a crash finds the parts already written and
 writes only the catalog. The catalog carries its own manifest (`publication.parts`,
@@ -46,6 +55,11 @@ MANIFEST_SCHEMA = "publication"
 FORMAT = 1
 PARTITION_COLUMNS = ("_load_id", "load_id", "as_of")
 MAX_PARTS = 48
+DELTA_KEYS = ("order_line_id",)  # a key whose rows a night replaces together
+DELTA_MIN_ROWS = 20_000  # smaller tables are cheaper to write whole than to compare by key
+DELTA_MAX_SHARE = 0.25  # more changed rows than this share: the table is written whole
+MAX_DELTAS = 6  # deltas over one whole part before it is written whole again (readers pay each)
+RETRY_DELTA_EVERY = 7  # a table that changed too much for a delta is compared again a week later
 CATALOG_BLOCK = 16 * 1024  # bytes; DuckDB's default block (256 KiB) would make it ~0.8 MB
 _ROW = "__publication_row"  # the alias whose name stands for the whole row in hash()
 _NULL_KEY = "\x00null"
@@ -169,11 +183,18 @@ def write_catalog(manifest: dict[str, Any], catalog: Path) -> None:
                 )
                 for t in manifest["tables"]
                 for p in t["parts"]
+            ]
+            + [
+                (t["schema"], t["name"], str(directory / p["excludes"]), None, None, 0)
+                for t in manifest["tables"]
+                for p in t["parts"]
+                if p.get("excludes")
             ],
         )
         con.execute(
             f"comment on table {MANIFEST_SCHEMA}.parts is "
-            "'The Parquet files this publication reads: one row per table and part.'"
+            "'The Parquet files this publication reads: one row per table and part, and per "
+            "delta its list of the keys it replaces (no rows of the table: row_count null).'"
         )
         con.execute("checkpoint catalog")
         con.execute("use memory")
@@ -207,8 +228,14 @@ def referenced(catalogs: Iterable[Path]) -> set[str]:
     for catalog in catalogs:
         manifest = read_manifest(catalog)
         for table in (manifest or {}).get("tables", []):
-            names.update(p["file"] for p in table["parts"])
+            names.update(part_files(table))
     return names
+
+
+def part_files(table: dict[str, Any]) -> list[str]:
+    """Every file a table's view reads: its parts and its deltas' lists of replaced keys."""
+    files = [p["file"] for p in table["parts"]]
+    return files + [p["excludes"] for p in table["parts"] if p.get("excludes")]
 
 
 def prune(published_dir: Path, kept: Iterable[Path]) -> list[Path]:
@@ -237,12 +264,14 @@ def _describe(con: duckdb.DuckDBPyConnection, schema: str, name: str, sql: str) 
     ]
     names = {c["name"] for c in columns}
     partition = next((c for c in PARTITION_COLUMNS if c in names), None)
+    delta_key = None if partition else next((c for c in DELTA_KEYS if c in names), None)
     return {
         "schema": schema,
         "name": name,
         "create_sql": sql,
         "columns": columns,
         "partition": partition,
+        "delta_key": delta_key,
     }
 
 
@@ -255,6 +284,11 @@ def _table_parts(
 ) -> list[dict[str, Any]]:
     """The table's parts tonight: unchanged parts of the last publication, plus one new part."""
     current = _fingerprints(con, table)
+    if table["delta_key"] is not None and current:
+        table["fingerprint"] = current[""]
+        layered = _layered_parts(con, table, earlier, directory, written)
+        if layered is not None:
+            return layered
     shared: list[dict[str, Any]] = []
     if earlier is not None and earlier["columns"] == table["columns"]:
         shared = [
@@ -298,12 +332,7 @@ def _write_part(
     rows = sum(value[0] for value in keys.values())
     if not path.exists():
         tmp = path.with_name(name + ".tmp")
-        select = ", ".join(
-            f"cast({_quote(c['name'])} as varchar) as {_quote(c['name'])}"
-            if c["as_text"]
-            else _quote(c["name"])
-            for c in table["columns"]
-        )
+        select = _stored_columns(table)
         where = ""
         if table["partition"] is not None:
             listed = ", ".join(_literal(key) for key in keys) or "null"
@@ -320,21 +349,163 @@ def _write_part(
     return {"file": name, "rows": rows, "bytes": path.stat().st_size, "keys": keys}
 
 
+def _layered_parts(
+    con: duckdb.DuckDBPyConnection,
+    table: dict[str, Any],
+    earlier: dict[str, Any] | None,
+    directory: Path,
+    written: Written,
+) -> list[dict[str, Any]] | None:
+    """The last publication's layers, shared or with tonight's delta on top; None: write whole.
+
+    Whole when there is nothing to build on (no earlier table, other columns, partitions, a
+    missing file), when the table is small, when it has `MAX_DELTAS` deltas already, or when
+    more than `DELTA_MAX_SHARE` of its rows changed; a table refused for that is not compared
+    again until `RETRY_DELTA_EVERY` nights later (a mart aged by the as-of date changes whole
+    every night: comparing it would cost as much as writing it).
+    """
+    if (
+        earlier is None
+        or earlier["columns"] != table["columns"]
+        or earlier.get("partition") is not None
+        or not all((directory / name).exists() for name in part_files(earlier))
+    ):
+        return None
+    now = table["fingerprint"]
+    before = earlier.get("fingerprint")
+    if before is None and len(earlier["parts"]) == 1:
+        before = earlier["parts"][0]["keys"].get("")
+    if before == now:
+        written.parts_shared += len(earlier["parts"])
+        return list(earlier["parts"])
+    if now[0] < DELTA_MIN_ROWS or len(earlier["parts"]) > MAX_DELTAS:
+        return None
+    refused = earlier.get("delta_refused", 0)
+    if refused % RETRY_DELTA_EVERY:  # it changed too much lately: the comparison would be wasted
+        table["delta_refused"] = refused + 1
+        return None
+    key = _coalesced(table["delta_key"])
+    signature = json.dumps(
+        [table["columns"], part_files(earlier), table["delta_key"], now], sort_keys=True
+    )
+    stem = hashlib.sha256(signature.encode("utf-8")).hexdigest()[:40]
+    keys_path, rows_path = directory / f"{stem}.keys.parquet", directory / f"{stem}.parquet"
+
+    def replaced(keys: Path) -> str:
+        return (
+            f"from {_qualified(table)} as {_ROW} "
+            f"where {key} in (select k from read_parquet({_literal(str(keys))}))"
+        )
+
+    if not keys_path.exists():
+        tmp = keys_path.with_name(keys_path.name + ".tmp")
+        con.execute(
+            f"copy ({_changed_keys(table, earlier, directory)}) to {_literal(str(tmp))} "
+            "(format parquet, compression zstd)"
+        )
+        if con.execute(f"select count(*) {replaced(tmp)}").fetchone()[0] > (
+            DELTA_MAX_SHARE * now[0]
+        ):
+            tmp.unlink()
+            table["delta_refused"] = refused + 1
+            return None
+        _fsync(tmp)
+        os.replace(tmp, keys_path)
+        written.bytes_written += keys_path.stat().st_size
+        written.files.append(keys_path.name)
+    rows = con.execute(f"select count(*) {replaced(keys_path)}").fetchone()[0]
+    if not rows_path.exists():
+        tmp = rows_path.with_name(rows_path.name + ".tmp")
+        con.execute(
+            f"copy (select {_stored_columns(table)} {replaced(keys_path)}) to {_literal(str(tmp))} "
+            "(format parquet, compression zstd)"
+        )
+        _fsync(tmp)
+        os.replace(tmp, rows_path)
+        written.parts_written += 1
+        written.bytes_written += rows_path.stat().st_size
+        written.files.append(rows_path.name)
+    delta = {
+        "file": rows_path.name,
+        "rows": rows,
+        "bytes": rows_path.stat().st_size,
+        "keys": {},
+        "excludes": keys_path.name,
+    }
+    written.parts_shared += len(earlier["parts"])
+    return [*earlier["parts"], delta]
+
+
+def _changed_keys(table: dict[str, Any], earlier: dict[str, Any], directory: Path) -> str:
+    """The keys whose rows tonight differ from the published ones (count, sum and XOR of hashes).
+
+    The published rows are read back from the parts with their own types, so an unchanged row
+    hashes as it did; a key only one side has is changed too.
+    """
+    key = _coalesced(table["delta_key"])
+
+    def per_key(relation: str) -> str:
+        return (
+            f"select {key} as k, count(*) as n, sum(hash({_ROW})) as s, "
+            f"bit_xor(hash({_ROW})) as x from {relation} as {_ROW} group by all"
+        )
+
+    return (
+        f"with tonight as ({per_key(_qualified(table))}), "
+        f"published as ({per_key('(' + _select_parts(earlier, directory) + ')')}) "
+        "select k from tonight full join published using (k) "
+        "where tonight.n is distinct from published.n or tonight.s is distinct from published.s "
+        "or tonight.x is distinct from published.x"
+    )
+
+
+def _stored_columns(table: dict[str, Any]) -> str:
+    """The columns as a part stores them: exact types as they are, the others as text."""
+    return ", ".join(
+        f"cast({_quote(c['name'])} as varchar) as {_quote(c['name'])}"
+        if c["as_text"]
+        else _quote(c["name"])
+        for c in table["columns"]
+    )
+
+
 def _select_parts(table: dict[str, Any], directory: Path) -> str:
-    files = ", ".join(_literal(str(directory / p["file"])) for p in table["parts"])
     columns = ", ".join(
         f"cast({_quote(c['name'])} as {c['type']}) as {_quote(c['name'])}"
         if c["as_text"]
         else _quote(c["name"])
         for c in table["columns"]
     )
-    return f"select {columns} from read_parquet([{files}])"
+    return f"select {columns} from {_layers(table, directory)}"
+
+
+def _layers(table: dict[str, Any], directory: Path) -> str:
+    """The stored rows: the parts, each without the keys the deltas after it replace."""
+
+    def files(names: list[str]) -> str:
+        return "[" + ", ".join(_literal(str(directory / name)) for name in names) + "]"
+
+    parts = table["parts"]
+    if not any(p.get("excludes") for p in parts):
+        return f"read_parquet({files([p['file'] for p in parts])})"
+    key = _coalesced(table["delta_key"])
+    layers = []
+    for i, part in enumerate(parts):
+        later = [p["excludes"] for p in parts[i + 1 :]]
+        where = f" where {key} not in (select k from read_parquet({files(later)}))" if later else ""
+        layers.append(f"select * from read_parquet({files([part['file']])}){where}")
+    return "(" + " union all ".join(layers) + ")"
 
 
 def _key_expression(table: dict[str, Any]) -> str:
     if table["partition"] is None:
         return "''"
-    return f"coalesce(cast({_quote(table['partition'])} as varchar), {_literal(_NULL_KEY)})"
+    return _coalesced(table["partition"])
+
+
+def _coalesced(column: str) -> str:
+    """A column as a key that is never null (NOT IN and joins must see null as a value)."""
+    return f"coalesce(cast({_quote(column)} as varchar), {_literal(_NULL_KEY)})"
 
 
 # --- small helpers ------------------------------------------------------------------------

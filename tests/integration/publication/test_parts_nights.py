@@ -90,7 +90,10 @@ def nights(published_nights, tmp_path_factory) -> PartsNights:
     before = _files(settings.published_dir)
     reader.start()
     try:
-        pipeline.run_night(settings, QUIET_NIGHT)
+        with pytest.MonkeyPatch.context() as patched:
+            # the sample's tables are small: let the keyed ones be published as deltas
+            patched.setattr(parts, "DELTA_MIN_ROWS", 100)
+            pipeline.run_night(settings, QUIET_NIGHT)
     finally:
         stop.set()
         reader.join(timeout=60)
@@ -125,6 +128,21 @@ def test_the_parts_hold_exactly_what_the_full_copy_held(nights):
     for relation, (types, rows) in expected.items():
         assert got[relation][0] == types, relation  # DECIMAL, TIMESTAMPTZ... as they were
         assert got[relation][1] == rows, relation
+
+
+def test_the_quiet_night_publishes_exactly_its_build(nights):
+    """Shared parts, and the keyed tables' deltas over them, read as the build's tables."""
+    with duckdb.connect(str(nights.settings.build_warehouse), read_only=True) as con:
+        expected = _content(con)
+    with duckdb.connect(str(nights.quiet), read_only=True) as con:
+        got = _content(con)
+    assert got.keys() == expected.keys()
+    for relation, (types, rows) in expected.items():
+        assert got[relation][0] == types, relation
+        assert got[relation][1] == rows, relation
+    manifest = parts.read_manifest(nights.quiet)
+    layered = [t["name"] for t in manifest["tables"] if len(t["parts"]) > 1 and t["delta_key"]]
+    print(f"\nkeyed tables published as a delta over the night before's part: {layered}")
 
 
 def test_a_quiet_night_writes_a_fraction_of_a_full_copy(nights):
