@@ -96,6 +96,8 @@ WHOLE_FILE_ROW = "file"
 LOCK_WAIT_SECONDS = 600.0
 RAW_FILE_LIMIT = 1 << 20  # bytes of an unreadable file kept in quarantine
 FILES_PER_TRANSACTION = 1000  # a crash loses at most this many files' work
+PARALLEL_FROM_BYTES = 8 << 20  # a CSV/NDJSON load goes to the workers past this many bytes
+PARALLEL_FILE_BYTES = 16 << 20  # a bigger file streams in the loading process instead
 BYTES_PER_TRANSACTION = 256 << 20
 SAMPLE_MARKER = ".backoffice-sample"  # written by `backoffice generate` at the landing root
 _DELIVERY_DIR = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -198,7 +200,7 @@ def ingest_feed(
             for entry in landed_entries(settings.landing_dir, spec, as_of)
             if entry.relative not in recorded
         )
-        if _whole_documents(spec):
+        if _whole_documents(spec) or settings.ingest_workers > 1:
             _load_in_chunks(settings, batch, entries)
         else:
             for entry in entries:
@@ -214,47 +216,91 @@ def ingest_feed(
 
 
 def _whole_documents(feed: Feed) -> bool:
-    """Whether the feed's files are parsed in chunks (`parsers/columnar.py`), possibly in
-    parallel: a format read whole from its bytes, without a header that could drift."""
+    """Whether the feed's files are small documents read whole from their bytes (FatturaPA):
+    parsed in chunks of many files. Other formats stream and have a header that can drift."""
     fmt = get_format(feed.format)
     return fmt.parse_bytes is not None and fmt.read_header is None
 
 
 def _load_in_chunks(settings: Settings, batch: _Batch, entries: Iterator[Landed]) -> None:
-    """Parse the files a chunk at a time (in worker processes once the load is big enough),
-    and record and insert each chunk here, in order, committing whole transactions."""
+    """Parse the files in chunks (in worker processes once the load is big enough: see
+    `_chunks`), and record and insert each chunk here, in order, committing whole
+    transactions. A file the workers do not take is loaded here, streaming, in its turn."""
     feed = batch.load.feed
     pool = ParsePool(
         feed,
         settings.registry_path,
         settings.ingest_workers,
-        settings.ingest_parallel_from,
         parse_bytes,  # looked up now: a test may replace it
     )
     with pool:
-        for (chunk, commit_after), parsed in pool.map(_chunks(entries, feed)):
-            batch.add_chunk(chunk, parsed)
+        for (chunk, commit_after), parsed in pool.map(_chunks(settings, entries, feed)):
+            if parsed is None:
+                for entry in chunk:
+                    batch.add(entry)
+            else:
+                batch.add_chunk(chunk, parsed)
             if commit_after or batch.full:
                 batch.commit()
 
 
 def _chunks(
-    entries: Iterator[Landed], feed: Feed
-) -> Iterator[tuple[tuple[list[Landed], bool], list[ChunkItem]]]:
-    """((entries, commit after them), the files to parse) in chunks of up to CHUNK_FILES;
-    a chunk never straddles a transaction of FILES_PER_TRANSACTION entries."""
+    settings: Settings, entries: Iterator[Landed], feed: Feed
+) -> Iterator[tuple[tuple[list[Landed], bool], list[ChunkItem] | None, bool]]:
+    """((entries, commit after them), the files to parse or None, in workers?).
+
+    Invoices go in chunks of up to CHUNK_FILES, to the workers from the load's
+    `ingest_parallel_from`-th file on. A file of a streaming format (CSV, NDJSON,
+    Excel) is a chunk of its own: to the workers once the load has seen
+    PARALLEL_FROM_BYTES and when it is at most PARALLEL_FILE_BYTES (a worker holds
+    its rows until it is done), else read here as it streams (None). A chunk never
+    straddles a transaction of FILES_PER_TRANSACTION entries.
+    """
+    whole = _whole_documents(feed)
     chunk: list[Landed] = []
-    in_transaction = 0
+    in_transaction = files_seen = bytes_seen = 0
     for entry in entries:
         chunk.append(entry)
         in_transaction += 1
         commit = in_transaction >= FILES_PER_TRANSACTION
-        if commit or len(chunk) >= CHUNK_FILES:
-            yield (chunk, commit), _items(chunk, feed)
-            chunk = []
-            in_transaction = 0 if commit else in_transaction
+        if whole and not commit and len(chunk) < CHUNK_FILES:
+            continue
+        yield _chunk(chunk, commit, feed, settings, files_seen, bytes_seen)
+        if not whole:
+            bytes_seen += _size(entry)
+        files_seen += len(chunk)
+        chunk = []
+        in_transaction = 0 if commit else in_transaction
     if chunk:
-        yield (chunk, False), _items(chunk, feed)
+        yield _chunk(chunk, False, feed, settings, files_seen, bytes_seen)
+
+
+def _chunk(
+    chunk: list[Landed],
+    commit: bool,
+    feed: Feed,
+    settings: Settings,
+    files_seen: int,
+    bytes_seen: int,
+) -> tuple[tuple[list[Landed], bool], list[ChunkItem] | None, bool]:
+    items: list[ChunkItem] | None = _items(chunk, feed)
+    workers = settings.ingest_workers > 1
+    if _whole_documents(feed):
+        in_workers = workers and files_seen >= settings.ingest_parallel_from
+    else:  # one file: in the workers, or streamed here
+        in_workers = workers and bool(items) and bytes_seen >= PARALLEL_FROM_BYTES
+        in_workers = in_workers and _size(chunk[0]) <= PARALLEL_FILE_BYTES
+        items = items if in_workers else None
+    return (chunk, commit), items, in_workers
+
+
+def _size(entry: Landed) -> int:
+    if entry.problem is not None:
+        return 0
+    try:
+        return os.stat(entry.path).st_size
+    except OSError:
+        return 0
 
 
 def _items(chunk: list[Landed], feed: Feed) -> list[ChunkItem]:
@@ -509,10 +555,21 @@ class _Batch:
                 dropped.append(index)
             elif not matches_feed(entry.name, load.feed):
                 self._unmatched(landed)
+            elif result.error is not None and result.header_mismatch:
+                header, drift = self._header(landed)
+                error = drift + result.error
+                self._unreadable(landed, error, self._keep_header(header, entry))
             elif result.error is not None:
                 self._unreadable(landed, result.error)
             else:
-                self._record(landed, "loaded", loaded=result.loaded, quarantined=result.quarantined)
+                header = self._keep_header(self._header(landed)[0], entry)
+                self._record(
+                    landed,
+                    "loaded",
+                    loaded=result.loaded,
+                    quarantined=result.quarantined,
+                    header=header,
+                )
                 self.first_loaded[result.sha256] = entry.relative
         if next(results, None) is not None:
             raise RuntimeError("a parsed chunk holds more files than were sent")

@@ -775,6 +775,9 @@ def generated(tmp_path_factory) -> Settings:
     _put(folder, "IT01234567890_99998.xml", b"<p:FatturaElettronica><oops")
     _put(folder, "zz_copy_of_the_first.xml", first.read_bytes() + b"\n")  # no pattern
     _put(folder, first.name.replace(".xml", "_again.xml"), first.read_bytes())
+    orders = landing / "nuvola/orders" / max(os.listdir(landing / "nuvola/orders"))
+    text = sorted(orders.iterdir())[0].read_bytes()
+    _put(orders, "ordini_99.csv", text.replace(b"quantita", b"qta", 1))  # schema drift
     return Settings(project_dir=PROJECT_DIR, landing_dir=landing, data_dir=root / "data")
 
 
@@ -792,42 +795,46 @@ def _every_raw_row(warehouse: Path) -> dict[str, list[tuple]]:
         }
 
 
-def test_invoices_parsed_in_worker_processes_load_exactly_what_one_process_loads(
+def test_files_parsed_in_worker_processes_load_exactly_what_one_process_loads(
     generated, tmp_path, monkeypatch
 ):
     serial = _with(generated, tmp_path / "serial", BACKOFFICE_INGEST_WORKERS="1")
-    reports = {}
-    for as_of in (D1, D2):
-        reports[as_of] = _ingest_all(serial, as_of)
+    report = _ingest_all(serial, D2)  # both nights' deliveries in one load per feed
 
     # small chunks and transactions, so that a load has several of each, all in workers
     monkeypatch.setattr(ingest, "CHUNK_FILES", 4)
     monkeypatch.setattr(ingest, "FILES_PER_TRANSACTION", 10)
+    monkeypatch.setattr(ingest, "PARALLEL_FROM_BYTES", 0)  # CSV and NDJSON files too
     started = []
     real_popen = columnar.subprocess.Popen
 
     def popen(command, **kwargs):
-        started.append(command)
+        started.append("/".join(command[-2:]))
         return real_popen(command, **kwargs)
 
     monkeypatch.setattr(columnar.subprocess, "Popen", popen)
-    parallel = _with(
-        generated,
-        tmp_path / "parallel",
-        BACKOFFICE_INGEST_WORKERS="2",
-        BACKOFFICE_INGEST_PARALLEL_FROM="0",
-    )
-    for as_of in (D1, D2):
-        assert _ingest_all(parallel, as_of) == reports[as_of]
-    assert len(started) == 2 * 2  # two workers for each night's invoice load (alfa's)
+    in_workers = {("alfa", "invoices"), ("alfa", "activations"), ("nuvola", "orders")}
+    data = tmp_path / "parallel"
+    for source, feed in load_registry(serial.registry_path).feeds():
+        workers = "2" if (source, feed) in in_workers else "1"  # each start costs ~0.3 CPU s
+        settings = _with(
+            generated, data, BACKOFFICE_INGEST_WORKERS=workers, BACKOFFICE_INGEST_PARALLEL_FROM="0"
+        )
+        loaded = ingest.ingest_feed(settings, source, feed, D2).to_dict()
+        assert loaded == report[(source, feed)]
+    assert sorted(started) == sorted(f"{s}/{f}" for s, f in in_workers for _ in range(2))
 
+    parallel = _with(generated, data, BACKOFFICE_INGEST_WORKERS="2")
     rows = _every_raw_row(parallel.build_warehouse)
     assert rows == _every_raw_row(serial.build_warehouse)
-    statuses = {(r[0].rsplit("/", 1)[-1], r[7]) for r in rows["landed_files"]}
-    assert ("IT01234567890_99998.xml", "unreadable") in statuses
-    assert ("zz_copy_of_the_first.xml", "unreadable") in statuses
-    assert any(name.endswith("_again.xml") and s == "redelivery" for name, s in statuses)
+    files = {r[0].rsplit("/", 1)[-1]: (r[7], r[12]) for r in rows["landed_files"]}
+    assert files["IT01234567890_99998.xml"][0] == "unreadable"
+    assert files["zz_copy_of_the_first.xml"][0] == "unreadable"
+    assert any(name.endswith("_again.xml") and s == "redelivery" for name, (s, _) in files.items())
+    status, error = files["ordini_99.csv"]
+    assert status == "unreadable" and error.startswith("the header changed since")
     assert len(rows["invoice_lines"]) > 50
+    assert len(rows["quarantine"]) > 4
     # a rerun in workers changes nothing
     assert _ingest_all(parallel, D2)[("alfa", "invoices")]["files_loaded"] == 0
     assert _every_raw_row(parallel.build_warehouse) == rows

@@ -22,6 +22,7 @@ known) before the insert.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import operator
@@ -36,8 +37,8 @@ from typing import Any, NamedTuple
 
 import pyarrow as pa
 
-from backoffice.parsers import get_format, parse_bytes
-from backoffice.parsers.records import FileUnreadable, Record
+from backoffice.parsers import get_format, parse_bytes, parse_file
+from backoffice.parsers.records import FileUnreadable, HeaderMismatch, Record
 from backoffice.registry import Feed, load_registry
 from backoffice.warehouse.tables import TABLES, Column, Table
 
@@ -75,13 +76,15 @@ class ChunkItem(NamedTuple):
 
 
 class ParsedFile(NamedTuple):
-    """What became of one file of a chunk; `error` set when it could not be read whole."""
+    """What became of one file of a chunk; `error` set when it could not be read whole,
+    `header_mismatch` when that was its header (schema drift: the loader says how)."""
 
     size: int
     sha256: str
     error: str | None
     loaded: int
     quarantined: int
+    header_mismatch: bool = False
 
 
 class ParsedChunk(NamedTuple):
@@ -102,18 +105,32 @@ def parse_chunk(
     items: Iterable[ChunkItem],
     parse: Callable[[bytes, str, Feed], Iterable[Any]] = parse_bytes,
 ) -> ParsedChunk:
-    """Read, fingerprint and parse each file of the chunk; rows become Arrow columns."""
-    tables = (feed.kind, *get_format(feed.format).also_fills)
+    """Read, fingerprint and parse each file of the chunk; rows become Arrow columns.
+
+    A format read whole (`parse_bytes`) is parsed from the bytes hashed; another one
+    (CSV, NDJSON, Excel) is hashed, then parsed from the file as it streams. Either
+    way the chunk's rows are held until it ends: the loader sends a streaming format's
+    file here only below a size (ingest.PARALLEL_FILE_BYTES).
+    """
+    fmt = get_format(feed.format)
+    tables = (feed.kind, *fmt.also_fills)
     rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in tables}
     pick = {name: _picker(TABLES[name].names) for name in tables}
     rejected: list[tuple[Any, ...]] = []
     files: list[ParsedFile] = []
     for index, item in enumerate(items):
-        with open(item.path, "rb") as fh:
-            data = fh.read()
-        sha256 = hashlib.sha256(data).hexdigest()
+        if fmt.parse_bytes is not None:
+            with open(item.path, "rb") as fh:
+                data = fh.read()
+            size, sha256 = len(data), hashlib.sha256(data).hexdigest()
+            records: Callable[[], Iterable[Any]] = functools.partial(
+                parse, data, item.path.rsplit("/", 1)[-1], feed
+            )
+        else:
+            size, sha256 = fingerprint(item.path)
+            records = functools.partial(parse_file, Path(item.path), feed)
         if not item.parse:
-            files.append(ParsedFile(len(data), sha256, None, 0, 0))
+            files.append(ParsedFile(size, sha256, None, 0, 0))
             continue
         marks = {name: len(table_rows) for name, table_rows in rows.items()}
         rejected_mark = len(rejected)
@@ -121,7 +138,7 @@ def parse_chunk(
         file_only = (item.relative, sha256, index)
         loaded = quarantined = 0
         try:
-            for record in parse(data, item.path.rsplit("/", 1)[-1], feed):
+            for record in records():
                 if record.__class__ is Record:
                     rows[record.table].append(
                         (*pick[record.table](record.values), record.source_row, *lineage)
@@ -134,14 +151,26 @@ def parse_chunk(
             for name, mark in marks.items():
                 del rows[name][mark:]
             del rejected[rejected_mark:]
-            files.append(ParsedFile(len(data), sha256, str(exc), 0, 0))
+            mismatch = isinstance(exc, HeaderMismatch)
+            files.append(ParsedFile(size, sha256, str(exc), 0, 0, mismatch))
             continue
-        files.append(ParsedFile(len(data), sha256, None, loaded, quarantined))
+        files.append(ParsedFile(size, sha256, None, loaded, quarantined))
     return ParsedChunk(
         files,
         {name: _arrow(rows[name], data_columns(TABLES[name])) for name in tables},
         _arrow(rejected, QUARANTINE_COLUMNS) if rejected else None,
     )
+
+
+def fingerprint(path: str) -> tuple[int, str]:
+    """Size and sha256 of a file, read in pieces (a streaming format's file may be big)."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while piece := fh.read(1 << 20):
+            digest.update(piece)
+            size += len(piece)
+    return size, digest.hexdigest()
 
 
 def _picker(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
@@ -186,7 +215,7 @@ def _arrow(rows: list[tuple[Any, ...]], columns: tuple[Column, ...]) -> pa.Table
 
 
 class ParsePool:
-    """Parse chunks in order: in this process up to `parallel_from` files, then in workers.
+    """Parse chunks in order, each in this process or in the worker processes as told.
 
     The workers are fresh interpreters (`python -m backoffice.parsers.columnar`), each
     reading pickled chunks on its stdin and writing the parsed chunks on its stdout:
@@ -202,13 +231,11 @@ class ParsePool:
         feed: Feed,
         registry: Path,
         workers: int,
-        parallel_from: int,
         parse: Callable[[bytes, str, Feed], Iterable[Any]] = parse_bytes,
     ) -> None:
         self.feed = feed
         self.registry = registry
         self.workers = workers
-        self.parallel_from = parallel_from
         self.parse = parse
         self.processes: list[subprocess.Popen] = []
         self.files_seen = 0
@@ -230,16 +257,22 @@ class ParsePool:
         self.processes = []
 
     def map(
-        self, chunks: Iterable[tuple[Any, list[ChunkItem]]]
-    ) -> Iterator[tuple[Any, ParsedChunk]]:
-        """(tag, parsed chunk) for each (tag, items), in order; the tag travels alongside."""
+        self, chunks: Iterable[tuple[Any, list[ChunkItem] | None, bool]]
+    ) -> Iterator[tuple[Any, ParsedChunk | None]]:
+        """(tag, parsed chunk) for each (tag, items, in workers), in the order given; the
+        tag travels alongside. Items None: nothing to parse here (the caller reads those
+        files itself), yielded as (tag, None) in its turn."""
         pending: deque[tuple[Any, subprocess.Popen]] = deque()
         sent = 0
-        for tag, items in chunks:
-            if self.workers <= 1 or self.files_seen < self.parallel_from:
-                self.files_seen += len(items)
-                yield tag, parse_chunk(self.feed, items, self.parse)
+        for tag, items, in_workers in chunks:
+            if items is None or not in_workers or self.workers <= 1:
+                while pending:  # what was sent before comes back first
+                    yield _receive(*pending.popleft())
+                parsed = None if items is None else parse_chunk(self.feed, items, self.parse)
+                self.files_seen += len(items or ())
+                yield tag, parsed
                 continue
+            self.files_seen += len(items)
             process = self._worker(sent % self.workers)
             pickle.dump(items, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             process.stdin.flush()
@@ -253,11 +286,11 @@ class ParsePool:
     def _worker(self, number: int) -> subprocess.Popen:
         if not self.processes:
             log.info(
-                "%s/%s: parsing in %d worker processes from file %d on",
+                "%s/%s: starting %d worker processes to parse, %d files into the load",
                 self.feed.source,
                 self.feed.name,
                 self.workers,
-                self.files_seen + 1,
+                self.files_seen,
             )
         while len(self.processes) <= number:
             command = [sys.executable, "-m", __name__, str(self.registry), self.feed.source]
