@@ -217,14 +217,24 @@ class Settings:
     # --- ingest ------------------------------------------------------------------
     @property
     def ingest_workers(self) -> int:
-        """BACKOFFICE_INGEST_WORKERS: processes that parse invoices (default: the machine's
-        cores; 1 parses in the loading process). Only the loading process writes DuckDB."""
-        value = self.env.get("BACKOFFICE_INGEST_WORKERS") or ""
-        return max(1, int(value)) if value.strip() else max(1, os.cpu_count() or 1)
+        """BACKOFFICE_INGEST_WORKERS: processes that parse landed files (default: the
+        machine's cores; 1 parses in the loading process). Only the loading process writes
+        DuckDB."""
+        return max(1, self._ingest_count("BACKOFFICE_INGEST_WORKERS", os.cpu_count() or 1))
 
     @property
     def ingest_parallel_from(self) -> int:
         """BACKOFFICE_INGEST_PARALLEL_FROM: a load parses its first this-many invoices in
-        process and only then starts the worker pool (default 500: a small load never
-        pays for the pool's start)."""
-        return max(0, int(self.env.get("BACKOFFICE_INGEST_PARALLEL_FROM") or 500))
+        process and only then starts the workers (default 500: a small load never pays for
+        their start)."""
+        return max(0, self._ingest_count("BACKOFFICE_INGEST_PARALLEL_FROM", 500))
+
+    def _ingest_count(self, name: str, default: int) -> int:
+        value = (self.env.get(name) or "").strip()
+        if not value:
+            return default
+        if not value.isdigit():
+            from backoffice.errors import BackofficeError
+
+            raise BackofficeError(f"{name} is {value!r}: set it to a whole number, or unset it")
+        return int(value)

@@ -862,3 +862,13 @@ def test_a_worker_that_dies_fails_the_load_and_leaves_nothing_half_loaded(genera
     report = ingest.ingest_feed(settings, "alfa", "invoices", D2)  # the rerun loads it all
     assert report.files_loaded > 0
     assert report.rows_read == report.rows_loaded + report.rows_quarantined
+
+
+def test_the_worker_settings_default_to_the_cores_and_refuse_what_is_not_a_number():
+    from backoffice.errors import BackofficeError
+
+    assert Settings.from_env({}).ingest_workers == max(1, os.cpu_count() or 1)
+    assert Settings.from_env({"BACKOFFICE_INGEST_WORKERS": "0"}).ingest_workers == 1
+    assert Settings.from_env({}).ingest_parallel_from == 500
+    with pytest.raises(BackofficeError, match="BACKOFFICE_INGEST_WORKERS is 'two'"):
+        _ = Settings.from_env({"BACKOFFICE_INGEST_WORKERS": "two"}).ingest_workers
