@@ -23,13 +23,13 @@ Two things of GX 1.24 with duckdb-engine 0.17 and SQLAlchemy 2.1 shape the code:
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import os
 import re
 import shutil
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -252,8 +252,8 @@ def _validate(
     sources = _add_sources(context, warehouse, plans)
     try:
         results = dict(
-            _run_suite(context, sources[plan.rules is not None], name, run, parameters)
-            for name, plan in plans.items()
+            _run_suite(context, sources[plan.rules is not None], plan, run, parameters)
+            for plan in plans.values()
         )
     finally:
         for source in sources.values():
@@ -298,7 +298,7 @@ def _add_sources(context: Any, warehouse: Path, plans: dict[str, _Plan]) -> dict
 
 
 def _run_suite(
-    context: Any, source: Any, name: str, run: Any, parameters: dict[str, str]
+    context: Any, source: Any, plan: _Plan, run: Any, parameters: dict[str, str]
 ) -> tuple[Any, Any]:
     """Validate one suite on its asset and keep the result in the context's store.
 
@@ -313,38 +313,34 @@ def _run_suite(
     and the others (whose observed value is their result), are asked again for a SUMMARY, so
     every failure keeps its count and examples, in the records and in Data Docs.
     """
+    import great_expectations as gx
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
     from great_expectations.validator.v1_validator import Validator
 
-    suite = context.suites.get(name)
     validator = Validator(
-        batch_definition=source.get_asset(name).get_batch_definition(WHOLE["name"]),
+        batch_definition=source.get_asset(plan.suite).get_batch_definition(WHOLE["name"]),
         result_format=VERDICT_FORMAT,
     )
-    quick = [e for e in suite.expectations if _verdict_is_enough(e)]
-    by_id: dict[Any, Any] = {}
+    quick = [c for c in plan.configs if _counted_by_verdict(c)]
+    by_id: dict[str, Any] = {}
     if quick:
-        first = validator.validate_expectation_suite(_pass_suite(name, quick), parameters)
+        first = validator.validate_expectation_suite(
+            gx.ExpectationSuite(name=plan.suite, expectations=quick), parameters
+        )
         by_id.update((r.expectation_config.id, r) for r in first.results if r.success)
-    detail = [e for e in suite.expectations if e.id not in by_id]
+    detail = [c for c in plan.configs if c["id"] not in by_id]
     validator.result_format = RESULT_FORMAT  # the same batch: no second read of the asset
-    result = validator.validate_expectation_suite(_pass_suite(name, detail), parameters)
+    result = validator.validate_expectation_suite(
+        gx.ExpectationSuite(name=plan.suite, expectations=detail), parameters
+    )
     by_id.update((r.expectation_config.id, r) for r in result.results)
-    result.results = [by_id[e.id] for e in suite.expectations]
-    passed = sum(bool(r.success) for r in result.results)
-    result.success = passed == len(result.results)
-    result.statistics = {
-        "evaluated_expectations": len(result.results),
-        "successful_expectations": passed,
-        "unsuccessful_expectations": len(result.results) - passed,
-        "success_percent": 100.0 * passed / len(result.results) if result.results else None,
-    }
+    result.results = [by_id[c["id"]] for c in plan.configs]
     result.meta["run_id"] = run
     result.meta["validation_time"] = run.run_time
-    suite_id = ExpectationSuiteIdentifier(name=name)
+    suite_id = ExpectationSuiteIdentifier(name=plan.suite)
     result_id = ValidationResultIdentifier(
         expectation_suite_identifier=suite_id, run_id=run, batch_identifier=result.batch_id
     )
@@ -356,25 +352,13 @@ def _run_suite(
     return result_id, result
 
 
-def _pass_suite(name: str, expectations: list[Any]) -> Any:
-    """A suite of one pass: copies (an expectation belongs to one suite) with the same ids."""
-    import great_expectations as gx
-
-    suite = gx.ExpectationSuite(name=name, expectations=[copy.copy(e) for e in expectations])
-    for duplicate, expectation in zip(suite.expectations, expectations, strict=True):
-        duplicate.id = expectation.id  # GX's copy drops the id, by which results are matched
-    return suite
-
-
 def _counted_by_verdict(config: Any) -> bool:
-    """Whether a configuration's pass alone means 0 unexpected rows (see `_verdict_is_enough`)."""
+    """Whether a configuration (a dict, or GX's) passing alone means 0 unexpected rows."""
     from great_expectations.expectations.registry import get_expectation_impl
 
-    return _is_row_check(get_expectation_impl(config.type), config.kwargs.get("mostly"))
-
-
-def _verdict_is_enough(expectation: Any) -> bool:
-    return _is_row_check(type(expectation), getattr(expectation, "mostly", None))
+    kind = config["type"] if isinstance(config, dict) else config.type
+    kwargs = config["kwargs"] if isinstance(config, dict) else config.kwargs
+    return _is_row_check(get_expectation_impl(kind), kwargs.get("mostly"))
 
 
 def _is_row_check(kind: type, mostly: float | None) -> bool:
@@ -412,56 +396,91 @@ def _plan(context: Any, tables: set[str]) -> tuple[dict[str, _Plan], list[Outcom
     validation for all the rules instead of one each (each validation costs GX a fixed
     overhead, and Data Docs a page). The suite of a table that does not exist is not run:
     each of its expectations fails as not evaluated.
+
+    The suites are read as the JSON they are and every expectation gets its id here, so that
+    each validation pass (see `_run_suite`) is a suite built from these configurations, and
+    results are matched to them by id (copying a GX expectation deep-copies its whole suite).
     """
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
 
     plans: dict[str, _Plan] = {}
     not_run: list[Outcome] = []
     rules: dict[str, _Plan] = {}  # column of the rules asset -> the rule it counts
     counts: list[str] = []
-    expect_none: list[Any] = []
-    for suite in context.suites.all():
-        table = str(suite.meta.get("table") or suite.name)
+    expect_none: list[dict[str, Any]] = []
+    for suite in _suite_files(Path(context.root_directory)):
+        name = suite["name"]
+        table = str((suite.get("meta") or {}).get("table") or name)
+        expectations = suite.get("expectations", [])
         if table not in tables:
-            plan = _Plan(suite=suite.name, table=table, query="")
-            not_run.extend(plan.not_evaluated(e.configuration) for e in suite.expectations)
+            plan = _Plan(suite=name, table=table, query="")
+            not_run.extend(plan.not_evaluated(ExpectationConfiguration(**e)) for e in expectations)
             continue
-        native = [e for e in suite.expectations if e.expectation_type != SQL_EXPECTATION]
-        context.suites.add_or_update(
-            gx.ExpectationSuite(
-                name=suite.name, notes=suite.notes, meta=suite.meta, expectations=native
-            )
+        native = [e for e in expectations if e["type"] != SQL_EXPECTATION]
+        plans[name] = _Plan(
+            suite=name,
+            table=table,
+            query=f"select * from {table}",
+            configs=_stored(context, suite, native),
         )
-        plans[suite.name] = _Plan(suite=suite.name, table=table, query=f"select * from {table}")
-        for rule in (e for e in suite.expectations if e.expectation_type == SQL_EXPECTATION):
+        for rule in (e for e in expectations if e["type"] == SQL_EXPECTATION):
             column = f"rule_{len(rules) + 1:03d}"
-            query = rule.unexpected_rows_query.format(batch=table)
+            query = rule["kwargs"]["unexpected_rows_query"].format(batch=table)
             counts.append(f"(select count(*) from ({query}) as unexpected) as {column}")
-            rules[column] = _Plan(
-                suite=suite.name, table=table, query=query, rule=rule.configuration
-            )
+            config = ExpectationConfiguration(**rule)
+            rules[column] = _Plan(suite=name, table=table, query=query, rule=config)
             expect_none.append(
-                gxe.ExpectColumnMaxToBeBetween(
-                    column=column,
-                    max_value=0,
-                    severity=rule.severity,
-                    description=rule.description,
-                    notes=f"{suite.name}: {query}",
-                )
+                {
+                    "type": "expect_column_max_to_be_between",
+                    "kwargs": {"column": column, "max_value": 0},
+                    "severity": str(getattr(config.severity, "value", config.severity)),
+                    "description": config.description,
+                    "notes": f"{name}: {query}",
+                }
             )
     if rules:
-        context.suites.add_or_update(
-            gx.ExpectationSuite(
-                name=RULES_SUITE,
-                notes="Each column counts the unexpected rows of one SQL rule of the suites.",
-                expectations=expect_none,
-            )
-        )
+        suite = {
+            "name": RULES_SUITE,
+            "notes": "Each column counts the unexpected rows of one SQL rule of the suites.",
+            "meta": {},
+        }
         plans[RULES_SUITE] = _Plan(
-            suite=RULES_SUITE, table="", query=f"select {', '.join(counts)}", rules=rules
+            suite=RULES_SUITE,
+            table="",
+            query=f"select {', '.join(counts)}",
+            rules=rules,
+            configs=_stored(context, suite, expect_none),
         )
     return plans, not_run
+
+
+def _suite_files(context_dir: Path) -> list[dict[str, Any]]:
+    """Every suite of the context as its JSON, in name order."""
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((context_dir / SUITES_SUBDIR).glob("*.json"))
+    ]
+
+
+def _stored(context: Any, suite: dict[str, Any], expectations: list[dict[str, Any]]) -> tuple:
+    """Save the suite as it runs (Data Docs render it) and hand back its configurations.
+
+    Each gets an id, the key by which `_run_suite` puts the results of its passes together.
+    """
+    import great_expectations as gx
+
+    configs = tuple(dict(e, id=str(uuid.uuid4())) for e in expectations)
+    context.suites.add_or_update(
+        gx.ExpectationSuite(
+            name=suite["name"],
+            notes=suite.get("notes"),
+            meta=suite.get("meta") or {},
+            expectations=[dict(c) for c in configs],
+        )
+    )
+    return configs
 
 
 def _dispose(source: Any) -> None:
@@ -483,6 +502,7 @@ class _Plan:
     query: str
     rule: Any = None
     rules: dict[str, _Plan] | None = None  # the rules validation: its columns' rules
+    configs: tuple[dict[str, Any], ...] = ()  # what the validation runs, with their ids
 
     def not_evaluated(self, config: Any) -> Outcome:
         return self._outcome(config, success=False, observed=MISSING_TABLE, unexpected=None)
