@@ -25,7 +25,8 @@ and a night writes about W (see docs/benchmarks.md for W at a million lines).
 
 Without the full copy (BACKOFFICE_PUBLICATION=parts): the publication is a small
 catalog file of views over content-addressed Parquet parts that publications
-share (`warehouse/parts.py`); a night writes only the partitions that changed,
+share (`warehouse/parts.py`); a night writes only the partitions that changed
+(and, for the large tables dbt keeps by order line, only the order lines that changed),
 and the data directory holds the build plus the union of the kept
 publications' parts (about W plus the compressed warehouse plus what the kept
 nights changed). Everything else stays: the same file names, the same pointer,
