@@ -23,6 +23,7 @@ Two things of GX 1.24 with duckdb-engine 0.17 and SQLAlchemy 2.1 shape the code:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -50,6 +51,7 @@ BLOCKING_SEVERITY = "critical"
 SQL_EXPECTATION = "unexpected_rows_expectation"
 RULES_SUITE = "sql_rules"  # the one validation that counts every SQL rule's unexpected rows
 DATA_DOCS_DIR = "data_docs"
+SUITES_RENDERED = ".suites-rendered"  # in DATA_DOCS_DIR: the fingerprint of the suites' pages
 WHOLE = {"name": "whole"}
 ERROR = "error: "
 MISSING_TABLE = f"{ERROR}the table does not exist"
@@ -258,7 +260,7 @@ def _validate(
     finally:
         for source in sources.values():
             _dispose(source)
-    _build_data_docs(context, list(results))
+    _build_data_docs(context, list(results), tables)
     outcomes = not_run + [
         plans[suite_result.suite_name].outcome(expectation_result)
         for suite_result in results.values()
@@ -370,21 +372,41 @@ def _is_row_check(kind: type, mostly: float | None) -> bool:
     return getattr(kind, "map_metric", None) is not None and (mostly is None or mostly >= 1)
 
 
-def _build_data_docs(context: Any, validations: list[Any]) -> None:
-    """Render this run's validations and every suite, then the index of all runs, offline.
+def _build_data_docs(context: Any, validations: list[Any], tables: set[str]) -> None:
+    """Render this run's validations, the suites when they changed, then the index, offline.
 
     Earlier runs' pages are already there (kept across runs): rendering only the new ones
-    keeps a night's cost flat however many nights the index lists.
+    keeps a night's cost flat however many nights the index lists. The suites' pages are
+    rendered again only when what they show changed (the suite files, which tables exist,
+    the GX version), as recorded in a fingerprint beside them.
     """
+    import great_expectations as gx
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
     )
 
-    suites = [ExpectationSuiteIdentifier(name=s.name) for s in context.suites.all()]
-    context.build_data_docs(resource_identifiers=[*suites, *validations])
+    docs = Path(context.root_directory) / DATA_DOCS_DIR
+    fingerprint = _suites_fingerprint(Path(context.root_directory), tables, gx.__version__)
+    stamp = docs / SUITES_RENDERED
+    names = [path.stem for path in (Path(context.root_directory) / SUITES_SUBDIR).glob("*.json")]
+    suites = [ExpectationSuiteIdentifier(name=name) for name in [*names, RULES_SUITE]]
+    rendered = stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint
+    rendered = rendered and all(
+        (docs / "expectations" / f"{suite.name}.html").is_file() for suite in suites
+    )
+    context.build_data_docs(resource_identifiers=[*([] if rendered else suites), *validations])
+    stamp.write_text(fingerprint, encoding="utf-8")
     from backoffice.audit.docs import make_data_docs_offline_dir
 
-    make_data_docs_offline_dir(Path(context.root_directory) / DATA_DOCS_DIR)
+    make_data_docs_offline_dir(docs)
+
+
+def _suites_fingerprint(context_dir: Path, tables: set[str], version: str) -> str:
+    """What the suites' pages show depends on: the suite files, which tables exist, GX."""
+    digest = hashlib.sha256(f"{version}\n{sorted(tables)}\n".encode())
+    for path in sorted((context_dir / SUITES_SUBDIR).glob("*.json")):
+        digest.update(path.name.encode() + b"\n" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _plan(context: Any, tables: set[str]) -> tuple[dict[str, _Plan], list[Outcome]]:
