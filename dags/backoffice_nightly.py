@@ -6,9 +6,12 @@ providers and the CRM delivered, rebuild the order-lifecycle warehouse with
 dbt, check it with Great Expectations, and publish it for the back office only
 if every check passed.
 
-dbt runs as one task per layer (seeds, staging, intermediate, marts): a failed
-model fails its layer's task, whose log names it with dbt's message; the task's
-XCom lists every node it built or tested, with its status and seconds.
+One `ingest` task loads every feed of the registry (its log has a line per feed,
+its XCom each feed's counts; a feed that cannot be loaded fails it by name, a bad
+file never does). dbt runs as one task per layer (seeds, staging, intermediate,
+marts): a failed model fails its layer's task, whose log names it with dbt's
+message; the task's XCom lists every node it built or tested, with its status and
+seconds. The seeds are reloaded only when they changed (the task says so).
 
 `backoffice run --as-of YYYY-MM-DD` runs this same DAG for a chosen date
 (the `as_of` param). Every task writing the build warehouse takes the one
@@ -28,7 +31,6 @@ from backoffice.preflight import DAG_START_DATE
 from backoffice.settings import Settings
 
 settings = Settings.from_env()
-FEED_LABEL = "{{ task.op_kwargs['feed']['source'] }}/{{ task.op_kwargs['feed']['feed'] }}"
 
 
 @dag(
@@ -64,18 +66,9 @@ def backoffice_nightly():
             "full_refresh": bool(params.get("full_refresh")),
         }
 
-    @task(pool="default_pool")
-    def list_feeds() -> list[dict]:
-        return pipeline.list_feeds(settings)
-
-    @task(
-        retries=2,
-        outlets=raw_tables,
-        map_index_template=FEED_LABEL,
-    )
-    def ingest(run: dict, feed: dict) -> dict:
-        as_of = date.fromisoformat(run["as_of"])
-        return pipeline.ingest_feed(settings, feed["source"], feed["feed"], as_of)
+    @task(retries=2, outlets=raw_tables)
+    def ingest(run: dict) -> dict:
+        return pipeline.ingest_feeds(settings, date.fromisoformat(run["as_of"]))
 
     @task
     def import_cases(run: dict) -> dict:
@@ -113,11 +106,10 @@ def backoffice_nightly():
         return pipeline.send_digests(settings, date.fromisoformat(run["as_of"]))
 
     run = begin_run()
-    loads = ingest.partial(run=run).expand(feed=list_feeds())
     with TaskGroup(group_id="dbt", tooltip="dbt build, one task per layer") as dbt:
         chain(*(dbt_build.override(task_id=layer.name)(run, layer.name) for layer in DBT_LAYERS))
     checked = check(run)
-    loads >> import_cases(run) >> dbt >> checked
+    ingest(run) >> import_cases(run) >> dbt >> checked
     published = checked >> record_night(run) >> publish(run)
     published >> summarize(run) >> sync_cases(run) >> send_digests(run)
 

@@ -48,6 +48,9 @@ class DbtLayer:
     name: str
     select: tuple[str, ...]
     exclude: tuple[str, ...] = ("path:tests", *CI_ONLY_TESTS)
+    # Whether dbt writes manifest.json and run_results.json to the target folder: the last
+    # layer only (what the audit reads after the build); every layer's results are archived.
+    writes_artifacts: bool = False
 
     def arguments(self) -> list[str]:
         """`dbt build` selection arguments for this layer."""
@@ -57,11 +60,18 @@ class DbtLayer:
         return [*args, "--indirect-selection", "buildable", "--exclude-resource-type", "unit_test"]
 
 
+SEEDS_LAYER = "seeds"  # loaded again only when they changed (pipeline.build_layer)
+
 DBT_LAYERS = (
-    DbtLayer("seeds", ("resource_type:seed",)),
+    DbtLayer(SEEDS_LAYER, ("resource_type:seed",)),
     DbtLayer("staging", ("path:models/staging",)),
     DbtLayer("intermediate", ("path:models/intermediate",)),
-    DbtLayer("marts", ("path:models/marts", "path:snapshots", "path:tests"), exclude=CI_ONLY_TESTS),
+    DbtLayer(
+        "marts",
+        ("path:models/marts", "path:snapshots", "path:tests"),
+        exclude=CI_ONLY_TESTS,
+        writes_artifacts=True,
+    ),
 )
 
 

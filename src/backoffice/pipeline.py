@@ -6,6 +6,7 @@ dict, which Airflow keeps as the task's XCom: the run's trail in the UI.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,6 +21,8 @@ from backoffice.run_records import records
 from backoffice.settings import Settings
 
 ROME = ZoneInfo("Europe/Rome")
+
+log = logging.getLogger(__name__)
 
 
 class ChecksFailedError(RuntimeError):
@@ -60,6 +63,34 @@ def list_feeds(settings: Settings) -> list[dict[str, str]]:
 
 def ingest_feed(settings: Settings, source: str, feed: str, as_of: date) -> dict[str, Any]:
     return ingest.ingest_feed(settings, source, feed, as_of).to_dict()
+
+
+class IngestFailedError(RuntimeError):
+    """One or more feeds could not be loaded (not a bad file: those are quarantined)."""
+
+
+def ingest_feeds(settings: Settings, as_of: date) -> dict[str, Any]:
+    """Every registry feed, one after the other: the DAG's one `ingest` task.
+
+    One task, not one mapped task per feed: the feeds share the warehouse's one writer, so
+    they ran one at a time anyway, and each task cost Airflow's own overhead (about 0.3 to
+    0.6 s a task: docs/airflow-dbt.md). The task's log has a line per feed and its XCom each
+    feed's counts. A bad file or row never fails it (quarantined, counted); a feed that cannot
+    be loaded at all is logged with its name, the other feeds are still loaded, and the task
+    then fails naming every such feed (its retry loads only what is not loaded yet).
+    """
+    loaded: dict[str, Any] = {}
+    failed: list[str] = []
+    for feed in list_feeds(settings):
+        name = f"{feed['source']}/{feed['feed']}"
+        try:
+            loaded[name] = ingest_feed(settings, feed["source"], feed["feed"], as_of)
+        except Exception as failure:  # the other feeds still load; the task fails below
+            log.exception("ingest of feed %s failed", name)
+            failed.append(f"{name}: {type(failure).__name__}: {failure}")
+    if failed:
+        raise IngestFailedError(f"could not load feed(s) as of {as_of}: " + "; ".join(failed))
+    return {"as_of": as_of.isoformat(), "feeds": loaded}
 
 
 def import_cases(settings: Settings, as_of: date) -> dict[str, Any]:
@@ -129,12 +160,32 @@ def build_layer(
     The DAG runs one task per layer; the task's XCom lists every node with its status and
     seconds, and a failure raises naming the failed nodes with dbt's message. `full_refresh`
     rebuilds the incremental models from the raw data (the history tables keep theirs).
+
+    The seeds are not reloaded when the build holds exactly what the last load wrote and the
+    seed files, the project file and dbt are the same (`night.unchanged`): the task then says
+    so in its log and XCom (`skipped`). A full refresh always reloads them.
     """
     from backoffice.dbt_runner import run_dbt
-    from backoffice.orchestration import dbt_layer
+    from backoffice.night import unchanged
+    from backoffice.orchestration import SEEDS_LAYER, dbt_layer
 
+    if layer == SEEDS_LAYER and not full_refresh:
+        stamp = unchanged.seeds_unchanged(settings)
+        if stamp is not None:
+            reason = (
+                f"seeds unchanged since they were loaded at {stamp.get('loaded_at')} "
+                f"({', '.join(stamp['relations'])}): not reloaded"
+            )
+            log.info("dbt layer %s skipped: %s", layer, reason)
+            return {"layer": layer, "invocation_id": None, "nodes": [], "skipped": reason}
     refresh = ["--full-refresh"] if full_refresh else []
-    result = run_dbt(settings, "build", *dbt_layer(layer).arguments(), *refresh, as_of=as_of)
+    spec = dbt_layer(layer)
+    result = run_dbt(
+        settings, "build", *spec.arguments(), *refresh, as_of=as_of, artifacts=spec.writes_artifacts
+    )
+    if layer == SEEDS_LAYER:
+        loaded = [r["relation"] for r in result.results if r["node"].startswith("seed.")]
+        unchanged.remember_seeds(settings, loaded, datetime.now(ROME).isoformat())
     return {
         "layer": layer,
         "invocation_id": result.invocation_id,
@@ -166,8 +217,7 @@ def run_night(
     """
     run_id = run_id or f"in_process__{as_of.isoformat()}"
     begin_run(settings, as_of)
-    for feed in list_feeds(settings):
-        ingest_feed(settings, feed["source"], feed["feed"], as_of)
+    ingest_feeds(settings, as_of)
     import_cases(settings, as_of)
     build_models(settings, as_of, full_refresh=full_refresh)
     check_build(settings, as_of, run_id)

@@ -23,6 +23,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,6 +76,17 @@ class Pipeline:
         with publish.connect_published(self.settings) as con:
             return con.execute(sql).fetchall()
 
+    def xcoms(self) -> dict[str, Any]:
+        """Each task's returned value (its XCom, as the UI shows it) in the first DAG run."""
+        db = self.settings.airflow_home / "airflow.db"
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            rows = con.execute(
+                "select task_id, value from xcom where key = 'return_value' "
+                "and dag_run_id = (select min(dag_run_id) from xcom)"
+            ).fetchall()
+        values = {task: json.loads(value) for task, value in rows}
+        return {task: json.loads(v) if isinstance(v, str) else v for task, v in values.items()}
+
     def task_instances(self) -> list[sqlite3.Row]:
         """Airflow's own record of the runs' tasks (what the UI's grid shows)."""
         db = self.settings.airflow_home / "airflow.db"
@@ -120,9 +132,24 @@ def test_every_task_ran_once_and_succeeded_in_its_pool(night):
         writes = t["task_id"] in WRITERS or t["task_id"].startswith("dbt.")
         assert t["pool"] == ("duckdb_writer" if writes else "default_pool"), dict(t)
         assert t["try_number"] == 1, dict(t)
-    feeds = [t["map_index"] for t in tasks if t["task_id"] == "ingest"]
-    assert sorted(feeds) == list(range(len(feeds))) and len(feeds) > 1, "one task per feed"
+    assert [t["map_index"] for t in tasks if t["task_id"] == "ingest"] == [-1], "one ingest task"
     assert run_id
+
+
+def test_the_ingest_task_reports_every_feed_and_unchanged_seeds_are_not_reloaded(night):
+    """What the UI shows of the one ingest task (each feed's counts in its XCom) and of the
+    seeds' task on a night whose seeds did not change (its XCom says why it did nothing)."""
+    from backoffice.registry import load_registry
+
+    pipeline, _, _ = night
+    xcoms = pipeline.xcoms()
+    feeds = load_registry(pipeline.settings.registry_path).feeds()
+    loaded = xcoms["ingest"]["feeds"]
+    assert sorted(loaded) == sorted(f"{source}/{feed}" for source, feed in feeds)
+    assert all("files_loaded" in counts for counts in loaded.values()), loaded
+    seeds = xcoms["dbt.seeds"]
+    assert seeds["nodes"] == [] and "seeds unchanged" in seeds["skipped"], seeds
+    assert xcoms["dbt.staging"]["nodes"], "the other layers build as before"
 
 
 def _events(path: Path) -> list[dict]:

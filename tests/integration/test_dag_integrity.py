@@ -47,7 +47,11 @@ def test_every_dag_has_tags_and_retries(dagbag):
 def test_nightly_is_wired_ingest_dbt_check_publish(dagbag):
     dag = dagbag.dags["backoffice_nightly"]
     ids = set(dag.task_dict)
-    assert {"begin_run", "list_feeds", "ingest", "check", "publish", "summarize"} <= ids
+    assert {"begin_run", "ingest", "check", "publish", "summarize"} <= ids
+    # One task loads every feed (its XCom has each feed's counts): no mapped task per feed.
+    ingest = dag.task_dict["ingest"]
+    assert type(ingest).__name__ != "MappedOperator" and "list_feeds" not in ids
+    assert ingest.upstream_task_ids == {"begin_run"} and ingest.retries == 2
     dbt_tasks = [f"dbt.{layer.name}" for layer in DBT_LAYERS]
     assert [t for t in dag.task_dict if t.startswith("dbt.")] == dbt_tasks, "a task per layer"
     # The layers run in order: each one's only upstream is the layer before it.
@@ -105,15 +109,26 @@ def test_the_dbt_layers_build_every_node_once(tmp_path):
 
 
 def test_each_layer_of_a_night_keeps_its_dbt_results(published_nights):
-    """The layers' run_results.json, kept one per invocation for the audit to merge."""
-    for as_of in published_nights.dates:
+    """The layers' run results, kept one per invocation for the audit to merge.
+
+    The first night loads the seeds; the second finds them unchanged and does not invoke dbt
+    for them (tests/integration/test_dag_unchanged.py): three invocations that night."""
+    first, second = published_nights.dates
+    for as_of, layers in ((first, DBT_LAYERS), (second, DBT_LAYERS[1:])):
         files = sorted(run_results_archive(published_nights.settings, as_of).glob("*.json"))
-        assert len(files) == len(DBT_LAYERS), (as_of, files)
+        assert len(files) == len(layers), (as_of, files)
         payloads = [json.loads(f.read_text(encoding="utf-8")) for f in files]
         invocations = {p["metadata"]["invocation_id"] for p in payloads}
-        assert len(invocations) == len(DBT_LAYERS)
-        seeds = {r["unique_id"].split(".")[0] for r in payloads[0]["results"]}
-        assert seeds <= {"seed", "test"} and "seed" in seeds, "the seeds come first"
+        assert len(invocations) == len(layers)
+        kinds = [{r["unique_id"].split(".")[0] for r in p["results"]} for p in payloads]
+        if as_of == first:
+            assert kinds[0] <= {"seed", "test"} and "seed" in kinds[0], "the seeds come first"
+        else:
+            assert not any("seed" in k for k in kinds), "unchanged seeds are not reloaded"
+        # the last layer's, written by dbt to the target folder, is the one archived last
+        assert "model" in kinds[-1] and any(
+            r["unique_id"] == "model.backoffice.exceptions" for r in payloads[-1]["results"]
+        )
         statuses = {r["status"] for p in payloads for r in p["results"]}
         assert statuses <= {"success", "pass"}, statuses
 
@@ -126,7 +141,8 @@ def test_dbt_parses_the_project_once_across_nights(published_nights):
     invocation, which finds no saved parse, may say it."""
     logs = published_nights.settings.data_dir / "dbt" / "logs"
     text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in logs.glob("dbt.log*"))
-    assert text.count("Running with dbt=") >= 2 * len(DBT_LAYERS)
+    # every layer of the first night, every layer but the unchanged seeds of the second
+    assert text.count("Running with dbt=") >= 2 * len(DBT_LAYERS) - 1
     reasons = re.findall(r"Unable to do partial parsing because ([^\n]*)", text)
     assert reasons == ["saved manifest not found. Starting full parse."], reasons
 

@@ -3,7 +3,8 @@
 - dbt docs: `dbt docs generate --static` after the night's build writes one self-contained
   page (manifest and catalog inside) to `<data>/docs/dbt/index.html`, beside `manifest.json`
   and `catalog.json`: every model and column with its description, opened from a file on a
-  machine with no network.
+  machine with no network. A night regenerates it only when the dbt project, dbt or the
+  warehouse's schema changed since it was made (`<data>/docs/dbt.stamp.json` says from what).
 - GX Data Docs are rendered by GX with their styles and scripts loaded from public CDNs
   (Bootstrap, jQuery, bootstrap-table, Vega); offline the index is blank, because its tables
   are filled by bootstrap-table. GX ships none of those files, so each page is rewritten once:
@@ -15,13 +16,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from backoffice.settings import Settings
+
+log = logging.getLogger(__name__)
 
 OFFLINE_MARK = "<!-- backoffice: offline -->"
 _CDN_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>\s*", re.I)
@@ -156,24 +161,65 @@ def make_data_docs_offline(settings: Settings, as_of: date | None = None) -> Pat
     return directory / "index.html"
 
 
-def generate_dbt_docs(settings: Settings, as_of: date) -> Path:
-    """`dbt docs generate --static` on the build; the page lands in `<data>/docs/dbt/`."""
-    from backoffice.dbt_runner import run_dbt, target_dir
+def dbt_docs_stamp(settings: Settings) -> Path:
+    """What the dbt docs in `dbt_docs_dir` were made from (beside the folder, not served)."""
+    return settings.data_dir / "docs" / "dbt.stamp.json"
 
+
+def dbt_docs_made_from(settings: Settings) -> dict[str, Any]:
+    """What dbt's docs are made of: the project's files, dbt's version, the build's schema.
+
+    dbt's catalog for DuckDB reads the tables, views, columns, types and comments, no
+    statistics, and the manifest is the project's: a night's data changes none of it.
+    """
+    import duckdb
+
+    from backoffice.night.unchanged import files_hash, project_files, schema_hash, tool_versions
+
+    project = settings.dbt_project_dir
+    with duckdb.connect(str(settings.build_warehouse), read_only=True) as con:
+        schema = schema_hash(con)
+    return {
+        "project": files_hash(project_files(project), root=project),
+        "tools": tool_versions(),
+        "schema": schema,
+    }
+
+
+def generate_dbt_docs(settings: Settings, as_of: date) -> Path:
+    """`dbt docs generate --static` on the build; the page lands in `<data>/docs/dbt/`.
+
+    Only when the project, dbt or the warehouse's schema changed since the page was made
+    (`dbt_docs_made_from`), or when a file of it is missing: otherwise the page is already
+    the one this night would write, and a dbt invocation (about 1.5 s of CPU) is saved.
+    """
+    from backoffice.dbt_runner import run_dbt, target_dir
+    from backoffice.night.unchanged import read_stamp, write_stamp
+
+    out = dbt_docs_dir(settings)
+    made_from = dbt_docs_made_from(settings)
+    stamp = read_stamp(dbt_docs_stamp(settings)) or {}
+    complete = all((out / name).is_file() for _, name in _DOCS_FILES)
+    if complete and {key: stamp.get(key) for key in made_from} == made_from:
+        log.info("dbt docs unchanged since %s: not regenerated", stamp.get("generated_on"))
+        return out / "index.html"
     run_dbt(settings, "docs", "generate", "--static", "--no-compile", as_of=as_of)
     target = target_dir(settings)
-    out = dbt_docs_dir(settings)
     out.mkdir(parents=True, exist_ok=True)
-    for name, dest in (
-        ("static_index.html", "index.html"),
-        ("manifest.json", "manifest.json"),
-        ("catalog.json", "catalog.json"),
-    ):
+    for name, dest in _DOCS_FILES:
         if (target / name).is_file():
             tmp = out / (dest + ".tmp")
             shutil.copyfile(target / name, tmp)
             tmp.replace(out / dest)
+    write_stamp(dbt_docs_stamp(settings), {**made_from, "generated_on": as_of.isoformat()})
     return out / "index.html"
+
+
+_DOCS_FILES = (
+    ("static_index.html", "index.html"),
+    ("manifest.json", "manifest.json"),
+    ("catalog.json", "catalog.json"),
+)
 
 
 def undocumented(manifest: dict) -> list[str]:
