@@ -112,12 +112,16 @@ def build_summary(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
                 [f"{as_of.isoformat()}/"],
             ).fetchall()
         }
-    feeds = [f"{s}/{f}" for s, f in load_registry(settings.registry_path).feeds()]
     unmapped = 0
     if has_table(con, "marts", "unmapped_provider_states"):
         unmapped = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
     published = con.execute("select path from duckdb_databases() where not internal").fetchone()
     health = read_feed_health(con)
+    # The night's feeds: marts.feed_health has one row per feed of the registry that night
+    # (raw.feed_schedule); the registry file (and its parsers) only for a warehouse without it.
+    feeds = [feed.name for feed in health] or [
+        f"{s}/{f}" for s, f in load_registry(settings.registry_path).feeds()
+    ]
     return RunSummary(
         as_of=as_of,
         published=str(published[0]) if published else "",

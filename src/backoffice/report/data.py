@@ -12,7 +12,7 @@ the run.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -189,14 +189,28 @@ def collect(
     run_dir: Path | None = None,
 ) -> ReportData:
     """Everything the page needs, as of `as_of`: the night's summary and the publication."""
-    names = _customer_names(con)
-    new, new_total = _new_exceptions(con, as_of, names)
+    new, new_total = _new_exceptions(con, as_of)
+    balances = _balances(con)
+    # Names only for the customers the page shows (tens of thousands are not).
+    shown = [x.customer_vat for x in new]
+    if isinstance(balances, Balances):
+        shown += [c.customer_vat for c in balances.customers if not c.customer_name]
+    names = _customer_names(con, shown)
+    new = [replace(x, customer_name=names.get(x.customer_vat)) for x in new]
+    if isinstance(balances, Balances):
+        balances = replace(
+            balances,
+            customers=[
+                replace(c, customer_name=c.customer_name or names.get(c.customer_vat))
+                for c in balances.customers
+            ],
+        )
     return ReportData(
         header=_header(con, as_of, summary, run_dir),
         new_exceptions=new,
         new_exceptions_total=new_total,
         by_type=_by_type(con, as_of),
-        balances=_balances(con, names),
+        balances=balances,
         kpis=_kpis(con),
         not_loaded=_not_loaded(con),
         feeds=[FeedHealth.from_dict(feed) for feed in summary.feed_health],
@@ -325,20 +339,27 @@ def _checks(run_dir: Path | None) -> dict[str, Any] | None:
         return None
 
 
-def _customer_names(con) -> dict[str, str]:
-    """Customer names by VAT number, from the CRM's order lines (the exceptions carry only VAT)."""
+def _customer_names(con, vats: list[str]) -> dict[str, str]:
+    """Customer names of these VAT numbers, from the CRM's order lines (exceptions carry only VAT).
+
+    The first table that names any customer is asked, as for every customer.
+    """
     for table in ("customer_balances", "order_lines"):
         if {"customer_vat", "customer_name"} <= set(table_columns(con, "marts", table)):
-            rows = con.execute(
-                f"select customer_vat, min(customer_name) from marts.{table} "
-                "where customer_name is not null group by customer_vat"
-            ).fetchall()
-            if rows:
-                return dict(rows)
+            named = f"from marts.{table} where customer_name is not null"
+            if con.execute(f"select count(*) from (select 1 {named} limit 1)").fetchone()[0]:
+                return dict(
+                    con.execute(
+                        f"select customer_vat, min(customer_name) {named} "
+                        "and customer_vat in (select unnest(?::varchar[])) group by customer_vat",
+                        [sorted({v for v in vats if v is not None})],
+                    ).fetchall()
+                )
     return {}
 
 
-def _new_exceptions(con, as_of: date, names: dict[str, str]) -> tuple[list[NewException], int]:
+def _new_exceptions(con, as_of: date) -> tuple[list[NewException], int]:
+    """The night's new exceptions, the most serious first (names are added by `collect`)."""
     total = con.execute(
         "select count(*) from marts.exceptions where detected_on = ?", [as_of]
     ).fetchone()[0]
@@ -368,7 +389,7 @@ def _new_exceptions(con, as_of: date, names: dict[str, str]) -> tuple[list[NewEx
                 status=r[3],
                 provider=r[4],
                 customer_vat=r[5],
-                customer_name=names.get(r[5]),
+                customer_name=None,
                 order_id=r[6],
                 order_line_id=r[7],
                 invoice_number=r[8],
@@ -424,7 +445,7 @@ KPIS_TABLE = "marts.provider_kpis_monthly"
 TOP_CUSTOMERS = 20
 
 
-def _balances(con, names: dict[str, str]) -> Balances | Missing:
+def _balances(con) -> Balances | Missing:
     columns = table_columns(con, "marts", "customer_balances")
     if not columns:
         return Missing(BALANCES_TABLE, "the warehouse has no customer balances yet")
@@ -466,7 +487,7 @@ def _balances(con, names: dict[str, str]) -> Balances | Missing:
         customers=[
             CustomerRow(
                 customer_vat=r[0],
-                customer_name=r[1] or names.get(r[0]),
+                customer_name=r[1],
                 providers=r[2] or "",
                 owed_eur=money(r[3]),
                 under_billed_eur=money(r[4]) if under else None,
