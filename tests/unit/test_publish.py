@@ -452,11 +452,16 @@ def test_a_keyed_table_that_changed_too_much_is_written_whole(keyed):
     published_equals_build(keyed)
 
 
-def test_a_night_that_dies_writing_a_delta_publishes_nothing(keyed, monkeypatch):
+@pytest.mark.parametrize("dying_on", ["keys", "rows"])
+def test_a_night_that_dies_writing_a_delta_publishes_nothing(keyed, monkeypatch, dying_on):
     first = night(keyed, 2, KEYED, KEYED_ROWS)
+    real_replace = parts.os.replace
 
-    def die(source, target):
-        raise KeyboardInterrupt("killed while writing a delta")
+    def die(source, target):  # on the list of keys, or on the delta's rows after it
+        is_keys = ".keys." in str(target)
+        if str(target).endswith(".parquet") and is_keys == (dying_on == "keys"):
+            raise KeyboardInterrupt("killed while writing a delta")
+        real_replace(source, target)
 
     with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
         patched.setattr(parts.os, "replace", die)
@@ -464,6 +469,6 @@ def test_a_night_that_dies_writing_a_delta_publishes_nothing(keyed, monkeypatch)
     assert publish.current_publication(keyed) == first.path
     assert len(any_order(first.path, "select * from lines where amount = 0")) == 1  # i = 0
     again = night(keyed, 3, "update lines set amount = 0 where order_line_id = 'SO-1'")
-    assert len(layers(again)) == 2
+    assert len(layers(again)) == 2 and layers(again)[1]["rows"] == 3
     assert not [p for p in (keyed.published_dir / "parts").iterdir() if p.suffix == ".tmp"]
     published_equals_build(keyed)

@@ -397,15 +397,16 @@ def _layered_parts(
             f"where {key} in (select k from read_parquet({_literal(str(keys))}))"
         )
 
-    if not keys_path.exists():
+    if keys_path.exists():  # a rerun after a crash: the keys were found and kept
+        rows = con.execute(f"select count(*) {replaced(keys_path)}").fetchone()[0]
+    else:
         tmp = keys_path.with_name(keys_path.name + ".tmp")
         con.execute(
             f"copy ({_changed_keys(table, earlier, directory)}) to {_literal(str(tmp))} "
             "(format parquet, compression zstd)"
         )
-        if con.execute(f"select count(*) {replaced(tmp)}").fetchone()[0] > (
-            DELTA_MAX_SHARE * now[0]
-        ):
+        rows = con.execute(f"select count(*) {replaced(tmp)}").fetchone()[0]
+        if rows > DELTA_MAX_SHARE * now[0]:
             tmp.unlink()
             table["delta_refused"] = refused + 1
             return None
@@ -413,7 +414,6 @@ def _layered_parts(
         os.replace(tmp, keys_path)
         written.bytes_written += keys_path.stat().st_size
         written.files.append(keys_path.name)
-    rows = con.execute(f"select count(*) {replaced(keys_path)}").fetchone()[0]
     if not rows_path.exists():
         tmp = rows_path.with_name(rows_path.name + ".tmp")
         con.execute(
