@@ -27,8 +27,10 @@ import hashlib
 import logging
 import operator
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date
@@ -45,7 +47,7 @@ from backoffice.warehouse.tables import TABLES, Column, Table
 log = logging.getLogger(__name__)
 
 CHUNK_FILES = 64  # files per task sent to a worker: few round trips, small in-flight memory
-IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker: the pool never waits, memory stays bounded
+IN_FLIGHT_PER_WORKER = 4  # chunks per worker in flight: enough to keep parsing through a commit
 FILE_INDEX = "_file"
 
 # Per-row lineage of a data row, after the table's own columns (then `_file`).
@@ -224,6 +226,10 @@ class ParsePool:
     multiprocessing's spawn would do. Chunks go round-robin, at most
     `IN_FLIGHT_PER_WORKER` per worker, and come back in the order sent: memory stays
     bounded however many files the feed has.
+
+    The chunks are written to the workers by a thread, in the order sent, so the loading
+    process never blocks on a worker's full stdin while that worker waits for its reply
+    to be read: the reply awaited is always that of the oldest chunk, already written.
     """
 
     def __init__(
@@ -239,17 +245,26 @@ class ParsePool:
         self.parse = parse
         self.processes: list[subprocess.Popen] = []
         self.files_seen = 0
+        self.outbox: queue.SimpleQueue[tuple[subprocess.Popen, bytes] | None] = queue.SimpleQueue()
+        self.sender: threading.Thread | None = None
 
     def __enter__(self) -> ParsePool:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if exc[0] is not None:  # the load failed: no reply will be read, stop the workers
+            for process in self.processes:
+                process.kill()
+        if self.sender is not None:
+            self.outbox.put(None)
+            self.sender.join()
+            self.sender = None
         for process in self.processes:
             with contextlib.suppress(OSError):  # else it is gone already
                 process.stdin.close()  # the worker reads the end and exits
         for process in self.processes:
             try:
-                process.wait(timeout=10 if exc[0] is None else 1)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
@@ -274,8 +289,7 @@ class ParsePool:
                 continue
             self.files_seen += len(items)
             process = self._worker(sent % self.workers)
-            pickle.dump(items, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            process.stdin.flush()
+            self.outbox.put((process, pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)))
             pending.append((tag, process))
             sent += 1
             if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
@@ -292,6 +306,9 @@ class ParsePool:
                 self.workers,
                 self.files_seen,
             )
+        if self.sender is None:
+            self.sender = threading.Thread(target=self._send, name="ingest-sender", daemon=True)
+            self.sender.start()
         while len(self.processes) <= number:
             command = [sys.executable, "-m", __name__, str(self.registry), self.feed.source]
             self.processes.append(
@@ -300,6 +317,16 @@ class ParsePool:
                 )
             )
         return self.processes[number]
+
+    def _send(self) -> None:
+        """The sending thread: each chunk to its worker, in order, until told to stop."""
+        while (message := self.outbox.get()) is not None:
+            process, data = message
+            try:
+                process.stdin.write(data)
+                process.stdin.flush()
+            except OSError:  # the worker is gone: its reply's end of file says so
+                pass
 
 
 def _receive(tag: Any, process: subprocess.Popen) -> tuple[Any, ParsedChunk]:
