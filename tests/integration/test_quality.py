@@ -150,8 +150,13 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-def committed_expectations() -> int:
-    return sum(len(json.loads(p.read_text())["expectations"]) for p in SUITES_DIR.glob("*.json"))
+def committed_expectations(kind: str | None = None) -> int:
+    return sum(
+        1
+        for p in SUITES_DIR.glob("*.json")
+        for e in json.loads(p.read_text())["expectations"]
+        if kind in (None, e["type"])
+    )
 
 
 def failing(report: CheckReport) -> list[tuple[str, str, str | None]]:
@@ -217,13 +222,26 @@ def test_clean_warehouse_passes_and_is_recorded(settings: Settings, tmp_path: Pa
         ).fetchone()
     assert rows == (report.evaluated, 9, True, AS_OF)
     assert json.loads(kwargs[0]) == {"column": "exception_id"}
+    # Row checks pass on a verdict alone (BOOLEAN_ONLY), yet are recorded with their count.
+    with duckdb.connect(str(warehouse)) as con:
+        not_null = con.execute(
+            "select count(*), count(*) filter (where unexpected_count = 0) from audit.gx_results "
+            "where expectation_type = 'expect_column_values_to_not_be_null'"
+        ).fetchone()
+    assert not_null == (committed_expectations("expect_column_values_to_not_be_null"),) * 2
 
 
 def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> None:
     warehouse = build_warehouse(settings.build_warehouse)
     first = run_checks(settings, warehouse=warehouse, run_id="run-1", as_of=AS_OF)
+    suite_pages = snapshot(settings.gx_dir / "data_docs" / "expectations")
     run_checks(settings, warehouse=warehouse, run_id="run-1", as_of=AS_OF)
-    run_checks(settings, warehouse=warehouse, run_id="run-2", as_of=date(2026, 4, 1))
+    last = run_checks(settings, warehouse=warehouse, run_id="run-2", as_of=date(2026, 4, 1))
+    # The suites did not change: their pages are not rendered again; the index lists both runs.
+    assert len(suite_pages) == 10  # nine tables and the SQL rules
+    assert snapshot(settings.gx_dir / "data_docs" / "expectations") == suite_pages
+    index = last.data_docs_index.read_text(encoding="utf-8")
+    assert "run-1" in index and "run-2" in index
     with duckdb.connect(str(warehouse)) as con:
         counts = con.execute(
             "select run_id, count(*) from audit.gx_results group by run_id order by run_id"
@@ -232,13 +250,14 @@ def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> No
 
 
 @pytest.mark.parametrize(
-    ("defect", "expected", "summary"),
+    ("defect", "expected", "summary", "example"),
     [
         pytest.param(
             "update marts.exceptions set source_file = null where exception_id in ('EX-1', 'EX-2')",
             ("marts.exceptions", "expect_column_values_to_not_be_null", "source_file"),
             "marts.exceptions: expect_column_values_to_not_be_null(source_file) failed: "
             "2 unexpected",
+            None,
             id="exception-without-source-file",
         ),
         pytest.param(
@@ -250,6 +269,7 @@ def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> No
             ),
             "marts.exceptions: unexpected_rows_expectation(amount_eur and credited_eur are "
             "whole cents) failed: 1 unexpected",
+            None,
             id="amount-with-three-decimals",
         ),
         pytest.param(
@@ -258,6 +278,7 @@ def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> No
             ("marts.order_lines", "expect_column_values_to_be_unique", "order_line_id"),
             "marts.order_lines: expect_column_values_to_be_unique(order_line_id) failed: "
             "2 unexpected",
+            "SO-2026-000001-01",
             id="order-line-with-two-current-states",
         ),
         pytest.param(
@@ -269,6 +290,7 @@ def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> No
                 "(rows_read = rows_loaded + rows_quarantined)",
             ),
             None,
+            None,
             id="rows-read-do-not-add-up",
         ),
         pytest.param(
@@ -279,6 +301,7 @@ def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> No
                 "customer_vat is IT and 11 digits",
             ),
             None,
+            None,
             id="malformed-vat-number",
         ),
         pytest.param(
@@ -286,6 +309,7 @@ def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> No
             "where exception_id = 'EX-1'",
             ("marts.exceptions", "expect_column_values_to_be_in_set", "exception_type"),
             None,
+            "PRICE_ERROR",
             id="exception-type-not-in-catalogue",
         ),
         pytest.param(
@@ -296,12 +320,17 @@ def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> No
                 "exactly OUTPUT.md's columns, in its order",
             ),
             None,
+            "note",
             id="exceptions-with-a-column-too-many",
         ),
     ],
 )
 def test_defect_fails_exactly_its_expectation(
-    settings: Settings, defect: str, expected: tuple[str, str, str | None], summary: str | None
+    settings: Settings,
+    defect: str,
+    expected: tuple[str, str, str | None],
+    summary: str | None,
+    example: str | None,
 ) -> None:
     warehouse = build_warehouse(settings.build_warehouse, defect)
     report = run_checks(settings, warehouse=warehouse, run_id="run-bad", as_of=AS_OF)
@@ -320,6 +349,13 @@ def test_defect_fails_exactly_its_expectation(
             "where run_id = 'run-bad' and not success"
         ).fetchall()
     assert failed == [(expected[0], expected[1], "critical")]
+    if example is not None:  # a failure keeps its examples (a SUMMARY), in records and docs
+        (observed,) = [o.observed_value for o in report.outcomes if not o.success]
+        assert example in observed
+        suite = expected[0].replace(".", "_")
+        pages = list((settings.gx_dir / "data_docs" / "validations" / suite).rglob("*.html"))
+        assert len(pages) == 1
+        assert example.strip('"') in pages[0].read_text(encoding="utf-8")
 
 
 def test_marts_judged_after_the_run_date_fail(settings: Settings) -> None:
@@ -372,6 +408,9 @@ def test_a_suite_is_configuration(settings: Settings, tmp_path: Path) -> None:
     )
     suite_file.write_text(json.dumps(suite))
     warehouse = build_warehouse(settings.build_warehouse)
+    run_checks(settings, warehouse=warehouse, run_id="run-0", as_of=AS_OF)  # the committed suites
+    page = settings.gx_dir / "data_docs" / "expectations" / "marts_exceptions.html"
+    before = page.read_text(encoding="utf-8")
     report = run_checks(
         replace(settings, expectations_override=edited),
         warehouse=warehouse,
@@ -382,6 +421,7 @@ def test_a_suite_is_configuration(settings: Settings, tmp_path: Path) -> None:
     assert report.failures == (
         "marts.exceptions: expect_table_row_count_to_equal failed: observed 3",
     )
+    assert page.read_text(encoding="utf-8") != before  # the changed suite's page rendered again
 
 
 def test_the_one_query_form_judges_every_expectation(settings: Settings) -> None:
@@ -418,7 +458,9 @@ def test_measure_checks_times_gx_beside_the_one_query(settings: Settings) -> Non
         settings.build_warehouse,
         "update marts.exceptions set source_file = null where exception_id = 'EX-1'",
     )
+    run_checks(settings, warehouse=warehouse, run_id="earlier-night", as_of=AS_OF)
     before = warehouse.stat().st_mtime_ns
+    context_before = snapshot(settings.gx_dir)
     measured = measure_checks(settings, warehouse)
     assert measured["as_of"] == AS_OF.isoformat()  # the latest as-of the exceptions were judged
     assert measured["expectations"] == measured["expectations_sql"] == committed_expectations()
@@ -428,4 +470,5 @@ def test_measure_checks_times_gx_beside_the_one_query(settings: Settings) -> Non
     ratio = measured["gx_wall_s"] / measured["sql_wall_s"]
     assert measured["ratio_wall"] == pytest.approx(ratio, rel=0.05, abs=0.1)
     assert warehouse.stat().st_mtime_ns == before, "the measured warehouse is never written"
-    assert not settings.gx_dir.exists(), "GX wrote into a scratch folder"
+    assert measured["gx_context"] == "the data dir's, copied"  # timed as the next night
+    assert snapshot(settings.gx_dir) == context_before, "GX wrote into a scratch copy"
