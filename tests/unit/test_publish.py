@@ -440,12 +440,13 @@ def test_deltas_stack_and_are_written_whole_again_after_max_deltas(keyed, monkey
     assert counts == [2, 3, 1, 2]
 
 
-def test_a_keyed_table_that_changed_too_much_is_written_whole(keyed):
+def test_a_keyed_table_that_changed_too_much_is_written_whole(keyed, monkeypatch):
+    monkeypatch.setattr(parts, "RETRY_DELTA_EVERY", 3)
     night(keyed, 2, KEYED, KEYED_ROWS)
     whole = night(keyed, 3, "update lines set step = step + 10 where order_line_id < 'SO-5'")
     assert len(layers(whole)) == 1 and not layers(whole)[0].get("excludes")
     published_equals_build(keyed)
-    # refused: not compared again for a week; then a small change is a delta again
+    # refused: not compared again for RETRY_DELTA_EVERY nights; then a small change is a delta
     for day in range(4, 4 + parts.RETRY_DELTA_EVERY):
         last = night(keyed, day, f"update lines set note = 'd{day}' where order_line_id = 'SO-1'")
         assert len(layers(last)) == (1 if day < 3 + parts.RETRY_DELTA_EVERY else 2), day
