@@ -70,6 +70,27 @@
     {{- delete_incremental_rows(relation, in_incremental_invoice_scope('provider', 'invoice_number')) -}}
 {%- endmacro %}
 
+{#- The same for marts.row_lineage: every row but those of order_lines and
+    invoice_lines whose order line is out of tonight's scope; every row when
+    the night rebuilds everything (an earlier date drops later deliveries,
+    which the marts of that date no longer list). -#}
+{% macro delete_row_lineage_scope(relation) -%}
+    {%- set predicate -%}
+        (select night.is_full_rebuild from {{ ref('int_incremental__night') }} as night)
+        or mart not in ('marts.order_lines', 'marts.invoice_lines')
+        or (mart = 'marts.order_lines' and {{ in_incremental_scope('row_key') }})
+        or (
+            mart = 'marts.invoice_lines'
+            and row_key in (
+                select invoice_lines.source_file || '#' || invoice_lines.source_row
+                from {{ ref('invoice_lines') }} as invoice_lines
+                where {{ in_incremental_scope('invoice_lines.order_line_id') }}
+            )
+        )
+    {%- endset -%}
+    {{- delete_incremental_rows(relation, predicate) -}}
+{%- endmacro %}
+
 {% macro delete_incremental_rows(relation, predicate) -%}
     {%- if execute and not flags.FULL_REFRESH -%}
         {%- set existing = adapter.get_relation(
@@ -92,7 +113,8 @@
     {%- set roots = [
         'int_crm_order_lines__current', 'int_order_timeline', 'int_order_lines__states',
         'int_invoice_lines__judged', 'int_order_line_months__billing', 'int_invoices__vat',
-        'int_incremental__order_lines', 'int_incremental__invoices', 'int_incremental__night'] -%}
+        'row_lineage', 'int_incremental__order_lines', 'int_incremental__invoices',
+        'int_incremental__night'] -%}
     {%- set seen = [] -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model' and node.package_name == project_name and node.name in roots -%}

@@ -32,6 +32,7 @@ COMPARED = (
     "marts.order_lines",
     "marts.invoice_lines",
     "marts.exception_history",
+    "marts.row_lineage",
     "intermediate.int_crm_order_lines__current",
     "intermediate.int_order_timeline",
     "intermediate.int_order_lines__states",

@@ -2,7 +2,13 @@
     record, with that record's file, row, file sha256 and load id (from the
     raw table that holds it). The marts carry source_file and source_row;
     this model links each to its landed record, and its tests (run every
-    night by dbt build) prove that none is without an origin. -#}
+    night by dbt build) prove that none is without an origin. Incremental:
+    the rows of order_lines and invoice_lines, which only tonight's scope of
+    order lines can change, are kept; those of the order lines in scope and
+    every row of the other marts (aged by D, and small) are linked again
+    (macros/incremental.sql, delete_row_lineage_scope). -#}
+-- depends_on: {{ ref('int_incremental__night') }}
+-- depends_on: {{ ref('int_incremental__order_lines') }}
 with
 
 landed as (
@@ -20,12 +26,18 @@ exceptions as (
 order_lines as (
 
     select * from {{ ref('order_lines') }}
+    {% if is_incremental() -%}
+    where {{ in_incremental_scope('order_line_id') }}
+    {%- endif %}
 
 ),
 
 invoice_lines as (
 
     select * from {{ ref('invoice_lines') }}
+    {% if is_incremental() -%}
+    where {{ in_incremental_scope('order_line_id') }}
+    {%- endif %}
 
 ),
 
