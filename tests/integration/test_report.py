@@ -484,7 +484,7 @@ def test_each_unknown_state_shows_the_row_it_landed_as(tmp_path):
 
 
 def test_landed_records_are_found_in_one_query_per_table_first_table_first(tmp_path):
-    from backoffice.report.data import raw_records
+    from backoffice.warehouse.landed import raw_records
 
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         con.execute("create schema raw")

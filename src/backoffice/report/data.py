@@ -23,6 +23,7 @@ import duckdb
 from backoffice.feeds.health import FeedHealth
 from backoffice.published import SEVERITIES
 from backoffice.run_records import CHECKS_JSON
+from backoffice.warehouse.landed import raw_records
 
 if TYPE_CHECKING:
     from backoffice.summary import RunSummary
@@ -248,44 +249,6 @@ def _not_loaded(con) -> NotLoaded:
         for row in unmapped:
             row["raw_record"] = landed.get((row["source_file"], str(row["source_row"])), "")
     return NotLoaded(quarantined, int(q_total), unmapped, int(u_total))
-
-
-def raw_records(con, wanted: list[tuple[str, Any]]) -> dict[tuple[str, str], str]:
-    """The landed rows behind records, by (file, row), as `column=value` pairs (lineage left out).
-
-    One query per raw table for all the records together: asked one record at a time, the 200
-    listed unmapped states cost 1,000 scans of the raw tables' Parquet parts (4.4 s at 200,000
-    order lines). A record found in two tables is the first table's, by name, as before.
-    """
-    pending = {(str(f), str(r)) for f, r in wanted if f is not None and r is not None}
-    found: dict[tuple[str, str], str] = {}
-    tables = con.execute(
-        "select table_name from information_schema.columns "
-        "where table_schema = 'raw' and column_name = '_source_file' order by table_name"
-    ).fetchall()
-    for (table,) in tables:
-        if not pending:
-            break
-        files, rows = zip(*sorted(pending), strict=True)
-        cursor = con.execute(
-            f"""
-            with wanted as (
-                select unnest(?::varchar[]) as source_file, unnest(?::varchar[]) as source_row
-            )
-            select landed.* exclude (_file_sha256, _load_id)
-            from raw."{table}" as landed
-            semi join wanted
-                on landed._source_file = wanted.source_file
-                and landed._source_row = wanted.source_row
-            """,
-            [list(files), list(rows)],
-        )
-        for record in _dicts(cursor):
-            key = (record["_source_file"], record["_source_row"])
-            if key in pending:
-                pending.discard(key)
-                found[key] = ", ".join(f"{k}={v}" for k, v in record.items() if v is not None)
-    return found
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
