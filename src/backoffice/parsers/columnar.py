@@ -287,8 +287,8 @@ class ParsePool:
                 self.files_seen += len(items or ())
                 yield tag, parsed
                 continue
-            self.files_seen += len(items)
             process = self._worker(sent % self.workers)
+            self.files_seen += len(items)
             self.outbox.put((process, pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)))
             pending.append((tag, process))
             sent += 1
@@ -300,7 +300,7 @@ class ParsePool:
     def _worker(self, number: int) -> subprocess.Popen:
         if not self.processes:
             log.info(
-                "%s/%s: starting %d worker processes to parse, %d files into the load",
+                "%s/%s: starting %d worker processes to parse, after %d files parsed here",
                 self.feed.source,
                 self.feed.name,
                 self.workers,
