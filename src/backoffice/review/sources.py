@@ -17,6 +17,7 @@ import duckdb
 from backoffice import publish
 from backoffice.settings import Settings
 from backoffice.warehouse.catalog import has_table
+from backoffice.warehouse.landed import raw_records
 
 LISTING_LIMIT = 500
 
@@ -133,22 +134,10 @@ def unmapped_states(settings: Settings, limit: int = LISTING_LIMIT) -> tuple[lis
             "limit ?",
             [limit],
         )
+        landed = raw_records(con, [(row["source_file"], row["source_row"]) for row in rows])
         for row in rows:
-            row["raw_record"] = _raw_record(con, row["source_file"], row["source_row"])
+            row["raw_record"] = landed.get((row["source_file"], str(row["source_row"])), "")
     return rows, total
-
-
-def _raw_record(con: duckdb.DuckDBPyConnection, source_file: str, source_row: str) -> str:
-    for table in _lineage_tables(con):
-        found = _rows(
-            con,
-            f'select * exclude (_file_sha256, _load_id) from raw."{table}" '
-            "where _source_file = ? and _source_row = ? limit 1",
-            [source_file, str(source_row)],
-        )
-        if found:
-            return ", ".join(f"{k}={v}" for k, v in found[0].items() if v is not None)
-    return ""
 
 
 def customer_names(settings: Settings, vats: list[str]) -> dict[str, str]:
