@@ -1,0 +1,54 @@
+"""Airflow's own CLI for `backoffice run` (`airflow dags test`), and a quick exit after it.
+
+Under `airflow dags test` every task runs in the one process, which ends a night holding
+about a million Python objects (Airflow, dbt's manifest and adapter, GX, the OpenLineage
+client). When it exits, the interpreter walks all of them again in its final garbage
+collections: 4 to 6 s between the night's last log line and the process's end on a loaded
+machine (docs/airflow-dbt.md), while `backoffice run` waits.
+
+So, once Airflow's CLI has returned: the connection pools of every SQLAlchemy engine that
+connected during the night are closed first (Airflow's metadata database, the case store's
+SQLite: closing it is what checkpoints and removes its write-ahead log, as the final
+collections did before), then the surviving objects are frozen
+(`gc.freeze()`), so that the final collections skip them. Nothing else changes: the
+`atexit` handlers (Airflow's, OpenLineage's, logging's) still run, and every object still
+referenced only from a module is still released as the interpreter clears its modules.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import weakref
+from typing import Any
+
+
+def main(argv: list[str]) -> None:
+    from airflow.__main__ import main as airflow_main
+
+    engines = track_engines()
+    sys.argv = ["airflow", *argv]
+    try:
+        airflow_main()
+    finally:
+        for engine in list(engines):
+            engine.dispose()
+        gc.freeze()
+
+
+def track_engines() -> weakref.WeakSet[Any]:
+    """Every SQLAlchemy engine that connects from now on (held weakly: to close it at the end)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    engines: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def remember(connection: Any) -> None:
+        engines.add(connection.engine)
+
+    event.listen(Engine, "engine_connect", remember)
+    return engines
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
