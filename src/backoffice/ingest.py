@@ -98,6 +98,7 @@ RAW_FILE_LIMIT = 1 << 20  # bytes of an unreadable file kept in quarantine
 FILES_PER_TRANSACTION = 1000  # a crash loses at most this many files' work
 PARALLEL_FROM_BYTES = 8 << 20  # a CSV/NDJSON load goes to the workers past this many bytes
 PARALLEL_FILE_BYTES = 16 << 20  # a bigger file streams in the loading process instead
+CHUNK_BYTES = 4 << 20  # CSV/NDJSON files sent to a worker together, up to this many bytes
 BYTES_PER_TRANSACTION = 256 << 20
 SAMPLE_MARKER = ".backoffice-sample"  # written by `backoffice generate` at the landing root
 _DELIVERY_DIR = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -244,54 +245,52 @@ def _load_in_chunks(settings: Settings, batch: _Batch, entries: Iterator[Landed]
                 batch.commit()
 
 
-def _chunks(
-    settings: Settings, entries: Iterator[Landed], feed: Feed
-) -> Iterator[tuple[tuple[list[Landed], bool], list[ChunkItem] | None, bool]]:
+Chunk = tuple[tuple[list[Landed], bool], list[ChunkItem] | None, bool]
+
+
+def _chunks(settings: Settings, entries: Iterator[Landed], feed: Feed) -> Iterator[Chunk]:
     """((entries, commit after them), the files to parse or None, in workers?).
 
     Invoices go in chunks of up to CHUNK_FILES, to the workers from the load's
-    `ingest_parallel_from`-th file on. A file of a streaming format (CSV, NDJSON,
-    Excel) is a chunk of its own: to the workers once the load has seen
-    PARALLEL_FROM_BYTES and when it is at most PARALLEL_FILE_BYTES (a worker holds
-    its rows until it is done), else read here as it streams (None). A chunk never
-    straddles a transaction of FILES_PER_TRANSACTION entries.
+    `ingest_parallel_from`-th file on. Files of a streaming format (CSV, NDJSON,
+    Excel) go to the workers once the load has seen PARALLEL_FROM_BYTES, in chunks
+    of up to CHUNK_BYTES, each file at most PARALLEL_FILE_BYTES (a worker holds its
+    rows until it is done); any other is read here as it streams (None), in its turn.
+    A chunk never straddles a transaction of FILES_PER_TRANSACTION entries.
     """
     whole = _whole_documents(feed)
+    workers = settings.ingest_workers > 1
     chunk: list[Landed] = []
-    in_transaction = files_seen = bytes_seen = 0
+    in_transaction = files_seen = bytes_seen = chunk_bytes = 0
     for entry in entries:
-        chunk.append(entry)
         in_transaction += 1
         commit = in_transaction >= FILES_PER_TRANSACTION
-        if whole and not commit and len(chunk) < CHUNK_FILES:
-            continue
-        yield _chunk(chunk, commit, feed, settings, files_seen, bytes_seen)
-        if not whole:
-            bytes_seen += _size(entry)
-        files_seen += len(chunk)
-        chunk = []
         in_transaction = 0 if commit else in_transaction
+        if whole:
+            chunk.append(entry)
+            if commit or len(chunk) >= CHUNK_FILES:
+                in_workers = workers and files_seen >= settings.ingest_parallel_from
+                yield (chunk, commit), _items(chunk, feed), in_workers
+                files_seen += len(chunk)
+                chunk = []
+            continue
+        size = _size(entry)
+        eligible = workers and bytes_seen >= PARALLEL_FROM_BYTES and size <= PARALLEL_FILE_BYTES
+        bytes_seen += size
+        if not eligible:
+            if chunk:
+                yield (chunk, False), _items(chunk, feed), True
+                chunk, chunk_bytes = [], 0
+            yield ([entry], commit), None, False
+            continue
+        chunk.append(entry)
+        chunk_bytes += size
+        if commit or chunk_bytes >= CHUNK_BYTES or len(chunk) >= CHUNK_FILES:
+            yield (chunk, commit), _items(chunk, feed), True
+            chunk, chunk_bytes = [], 0
     if chunk:
-        yield _chunk(chunk, False, feed, settings, files_seen, bytes_seen)
-
-
-def _chunk(
-    chunk: list[Landed],
-    commit: bool,
-    feed: Feed,
-    settings: Settings,
-    files_seen: int,
-    bytes_seen: int,
-) -> tuple[tuple[list[Landed], bool], list[ChunkItem] | None, bool]:
-    items: list[ChunkItem] | None = _items(chunk, feed)
-    workers = settings.ingest_workers > 1
-    if _whole_documents(feed):
-        in_workers = workers and files_seen >= settings.ingest_parallel_from
-    else:  # one file: in the workers, or streamed here
-        in_workers = workers and bool(items) and bytes_seen >= PARALLEL_FROM_BYTES
-        in_workers = in_workers and _size(chunk[0]) <= PARALLEL_FILE_BYTES
-        items = items if in_workers else None
-    return (chunk, commit), items, in_workers
+        in_workers = not whole or (workers and files_seen >= settings.ingest_parallel_from)
+        yield (chunk, False), _items(chunk, feed), in_workers
 
 
 def _size(entry: Landed) -> int:
