@@ -472,3 +472,32 @@ def test_measure_checks_times_gx_beside_the_one_query(settings: Settings) -> Non
     assert warehouse.stat().st_mtime_ns == before, "the measured warehouse is never written"
     assert measured["gx_context"] == "the data dir's, copied"  # timed as the next night
     assert snapshot(settings.gx_dir) == context_before, "GX wrote into a scratch copy"
+
+
+def test_a_check_with_mostly_records_its_unexpected_rows_on_a_pass(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Row checks pass on a verdict alone, except those with `mostly`: their count is kept."""
+    edited = tmp_path / "expectations"
+    shutil.copytree(settings.expectations_dir, edited)
+    suite_file = edited / "expectations" / "marts_order_lines.json"
+    suite = json.loads(suite_file.read_text())
+    suite["expectations"].append(
+        {
+            "type": "expect_column_values_to_not_be_null",
+            "kwargs": {"column": "current_state", "mostly": 0.5},
+            "severity": "warning",
+        }
+    )
+    suite_file.write_text(json.dumps(suite))
+    warehouse = build_warehouse(settings.build_warehouse)  # one of two order lines has no state
+    report = run_checks(
+        replace(settings, expectations_override=edited),
+        warehouse=warehouse,
+        run_id="run-1",
+        as_of=AS_OF,
+    )
+
+    assert report.success and report.warnings == ()
+    (mostly,) = [o for o in report.outcomes if o.kwargs.get("mostly") == 0.5]
+    assert (mostly.success, mostly.unexpected_count) == (True, 1)
