@@ -28,10 +28,12 @@ and Data Docs render only what is new. `expectations/README.md` tells the measur
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 import shutil
@@ -209,8 +211,10 @@ def _summaries(outcomes: Iterable[Outcome]) -> tuple[str, ...]:
 
 
 # What a run keeps of the earlier runs' context: every night's validation results and their
-# rendered Data Docs (auditors read any past night's checks, not only the latest).
-KEPT_ACROSS_RUNS = ("uncommitted/validations", DATA_DOCS_DIR)
+# rendered Data Docs (auditors read any past night's checks, not only the latest), and the
+# compiled templates Data Docs are rendered with.
+TEMPLATES_KEPT = "uncommitted/templates"  # Data Docs' compiled Jinja templates
+KEPT_ACROSS_RUNS = ("uncommitted/validations", DATA_DOCS_DIR, TEMPLATES_KEPT)
 
 
 def _instantiate_context(source: Path, target: Path) -> Path:
@@ -399,8 +403,13 @@ def _build_data_docs(context: Any, validations: list[Any], fingerprint: str) -> 
     rendered = rendered and all(
         (docs / "expectations" / f"{suite.name}.html").is_file() for suite in suites
     )
+    templates = Path(context.root_directory) / TEMPLATES_KEPT / "compiled.marshal"
+    known = _load_templates(templates)
     context.build_data_docs(resource_identifiers=[*([] if rendered else suites), *validations])
     stamp.write_text(fingerprint, encoding="utf-8")
+    if set(_COMPILED_TEMPLATES) != known:
+        templates.parent.mkdir(parents=True, exist_ok=True)
+        templates.write_bytes(marshal.dumps(_COMPILED_TEMPLATES))
     from backoffice.audit.docs import make_data_docs_offline_dir
 
     make_data_docs_offline_dir(docs)
@@ -413,6 +422,19 @@ def _build_data_docs(context: Any, validations: list[Any], fingerprint: str) -> 
 # does not import GX.
 SHARED_TEMPLATE_VIEWS = ("SharedTemplatesPageView", "SharedTemplatesIndexPageView")
 _COMPILED_TEMPLATES: dict[str, bytes] = {}  # Jinja's bucket key (name and source checksum)
+
+
+def _load_templates(path: Path) -> set[str]:
+    """The templates compiled by earlier runs (kept across runs): a night compiles none.
+
+    Jinja checks each one's magic (the Python version) and its source's checksum (in the key),
+    and compiles again what does not match.
+    """
+    kept: dict[str, bytes] = {}
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):  # none yet, unreadable:
+        kept = dict(marshal.loads(path.read_bytes()))  # compiled and written anew
+    _COMPILED_TEMPLATES.update(kept)
+    return set(kept)
 
 
 def __getattr__(name: str) -> Any:

@@ -242,6 +242,9 @@ def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> No
     assert snapshot(settings.gx_dir / "data_docs" / "expectations") == suite_pages
     index = last.data_docs_index.read_text(encoding="utf-8")
     assert "run-1" in index and "run-2" in index
+    # Data Docs' templates, compiled once, are kept for the next runs (a night compiles none).
+    templates = settings.gx_dir / "uncommitted" / "templates" / "compiled.marshal"
+    assert templates.stat().st_size > 0
     with duckdb.connect(str(warehouse)) as con:
         counts = con.execute(
             "select run_id, count(*) from audit.gx_results group by run_id order by run_id"
