@@ -13,6 +13,14 @@ collections did before), then the surviving objects are frozen
 (`gc.freeze()`), so that the final collections skip them. Nothing else changes: the
 `atexit` handlers (Airflow's, OpenLineage's, logging's) still run, and every object still
 referenced only from a module is still released as the interpreter clears its modules.
+
+The same heap made the garbage collector itself a sixth of a night's CPU: measured with
+`gc.callbacks` on a 5,000-line night, 6.5 s of 36 (14 full collections, each walking all
+the objects alive, 0.36 s apiece). Two settings for this process only: what Airflow's CLI
+imported is frozen before the night starts (it lives to the end), and a young collection
+waits for 20,000 new objects instead of 700, so that far fewer objects reach the older
+generations and trigger full collections: 2.0 s of CPU (3 full collections). Cyclic garbage
+is still collected, a little later.
 """
 
 from __future__ import annotations
@@ -22,11 +30,15 @@ import sys
 import weakref
 from typing import Any
 
+YOUNG_COLLECTION_EVERY = 20_000  # new objects (Python's default: 700)
+
 
 def main(argv: list[str]) -> None:
     from airflow.__main__ import main as airflow_main
 
     engines = track_engines()
+    gc.freeze()  # Airflow's CLI and what it imported: alive until the process ends
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
     sys.argv = ["airflow", *argv]
     try:
         airflow_main()
