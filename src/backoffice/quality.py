@@ -331,19 +331,27 @@ def _run_suite(
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
     from great_expectations.validator.v1_validator import Validator
 
     validator = Validator(
         batch_definition=source.get_asset(plan.suite).get_batch_definition(WHOLE["name"]),
         result_format=VERDICT_FORMAT,
     )
-    quick = [c for c in plan.configs if _counted_by_verdict(c)]
+    quick = [_verdict_form(c) for c in plan.configs if _counted_by_verdict(c)]
     by_id: dict[str, Any] = {}
     if quick:
         first = validator.validate_expectation_suite(
             gx.ExpectationSuite(name=plan.suite, expectations=quick), parameters
         )
-        by_id.update((r.expectation_config.id, r) for r in first.results if r.success)
+        configs = {c["id"]: c for c in plan.configs}
+        for passed in (r for r in first.results if r.success):
+            config = configs[passed.expectation_config.id]
+            if passed.expectation_config.type != config["type"]:  # passed in its verdict form
+                passed.expectation_config = ExpectationConfiguration(**config)
+            by_id[config["id"]] = passed
     detail = [c for c in plan.configs if c["id"] not in by_id]
     validator.result_format = RESULT_FORMAT  # the same batch: no second read of the asset
     result = validator.validate_expectation_suite(
@@ -363,6 +371,24 @@ def _run_suite(
         expectation_suite_identifier=suite_id,
     )
     return result_id, result
+
+
+def _verdict_form(config: dict[str, Any]) -> dict[str, Any]:
+    """The expectation a verdict pass runs for `config`: itself, or one that bundles.
+
+    `expect_column_values_to_be_unique` is a GROUP BY joined back to the table (a query of
+    its own); "as many distinct values as values" (`expect_column_proportion_of_unique_values
+    _to_be_between` with a minimum of 1) is a `count(distinct ...)` in the table's one
+    aggregate query, and passes exactly when no value repeats. When it does not pass (a
+    duplicate, or no value at all), the check itself is run for its SUMMARY.
+    """
+    if config["type"] != "expect_column_values_to_be_unique" or set(config["kwargs"]) != {"column"}:
+        return config
+    return dict(
+        config,
+        type="expect_column_proportion_of_unique_values_to_be_between",
+        kwargs={"column": config["kwargs"]["column"], "min_value": 1},
+    )
 
 
 def _counted_by_verdict(config: Any) -> bool:

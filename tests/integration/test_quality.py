@@ -504,3 +504,19 @@ def test_a_check_with_mostly_records_its_unexpected_rows_on_a_pass(
     assert report.success and report.warnings == ()
     (mostly,) = [o for o in report.outcomes if o.kwargs.get("mostly") == 0.5]
     assert (mostly.success, mostly.unexpected_count) == (True, 1)
+
+
+def test_an_empty_table_passes_its_uniqueness(settings: Settings) -> None:
+    """Uniqueness is first judged as "as many distinct values as values", which has nothing to
+    compare on an empty table: the check itself then decides, and there is no duplicate."""
+    warehouse = build_warehouse(settings.build_warehouse, "delete from marts.order_lines")
+    report = run_checks(settings, warehouse=warehouse, run_id="run-1", as_of=AS_OF)
+
+    assert report.failures == () and report.warnings == ()
+    (unique,) = [
+        o
+        for o in report.outcomes
+        if o.table_name == "marts.order_lines"
+        and o.expectation_type == "expect_column_values_to_be_unique"
+    ]
+    assert (unique.success, unique.unexpected_count) == (True, 0)
