@@ -672,7 +672,8 @@ def _checks_sql_lines(result: BenchResult) -> list[str]:
     )
     return [
         f"Data checks against the same checks as one SQL query (`quality.measure_checks`, one "
-        f"process, on a copy of the build, {d.get('expectations', '?')} expectations): GX "
+        f"process, on a copy of the build, {d.get('expectations', '?')} expectations, timed as "
+        f"the next night ({d.get('gx_context', 'fresh')} GX context)): GX "
         f"{d['gx_cpu_s']:.2f} CPU s ({d['gx_wall_s']:.2f} wall), one SQL query "
         f"{d['sql_cpu_s']:.2f} CPU s ({d['sql_wall_s']:.2f} wall): GX / SQL "
         f"{_ratio(d['gx_cpu_s'], d['sql_cpu_s'])} in CPU, "
