@@ -52,7 +52,6 @@ PHASE_NAMES = {
 }
 _AIRFLOW_TASK_PHASES = {
     "begin_run": "ingest",
-    "list_feeds": "ingest",
     "ingest": "ingest",
     "import_cases": "ingest",
     "check": "checks",
