@@ -17,11 +17,15 @@ from backoffice.orchestration import DBT_LAYERS
 def _recording(monkeypatch) -> list[tuple[str, ...]]:
     calls: list[tuple[str, ...]] = []
 
-    def fake_run_dbt(settings, command, *args, as_of=None, warehouse=None):
+    def fake_run_dbt(settings, command, *args, as_of=None, warehouse=None, artifacts=True):
         calls.append((command, *args))
         return SimpleNamespace(invocation_id="x", results=[])
 
     monkeypatch.setattr("backoffice.dbt_runner.run_dbt", fake_run_dbt)
+    # The seeds as if a seed file had changed (their skip is tests/integration/
+    # test_dag_unchanged.py's): every layer then calls dbt.
+    monkeypatch.setattr("backoffice.night.unchanged.seeds_unchanged", lambda settings: None)
+    monkeypatch.setattr("backoffice.night.unchanged.remember_seeds", lambda *args: None)
     return calls
 
 
