@@ -40,7 +40,6 @@ from __future__ import annotations
 import base64
 import fnmatch
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -74,6 +73,7 @@ from backoffice.parsers.columnar import (
     ParsedChunk,
     ParsePool,
     data_columns,
+    fingerprint,
 )
 from backoffice.parsers.drift import compare, describe
 from backoffice.parsers.records import HeaderMismatch
@@ -587,7 +587,7 @@ class _Batch:
         if entry.problem is not None:
             self._add_unexpected(entry)
             return
-        size, sha256 = _fingerprint(entry.path)
+        size, sha256 = fingerprint(entry.path)
         self.bytes += size
         landed = _Fingerprinted(entry, size, sha256)
         first = self.first_loaded.get(sha256)
@@ -813,7 +813,7 @@ def _unexpected_row(entry: Landed, feed: Feed | None, load_id: str, as_of: date)
     parts = entry.relative.split("/")
     mode = _mode(entry.path)
     regular = stat.S_ISREG(mode)
-    size, sha256 = _fingerprint(entry.path) if regular else (0, "")
+    size, sha256 = fingerprint(entry.path) if regular else (0, "")
     return {
         "file_path": entry.relative,
         "source": feed.source if feed else (parts[0] if len(parts) > 1 else ""),
@@ -906,16 +906,6 @@ def _delivery_date(name: str) -> date | None:
         return date.fromisoformat(name)
     except ValueError:
         return None
-
-
-def _fingerprint(file: Path | str) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(file, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
 
 
 def _file_text(file: Path | str, feed: Feed) -> str:
