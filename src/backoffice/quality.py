@@ -29,6 +29,7 @@ and Data Docs render only what is new. `expectations/README.md` tells the measur
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -264,10 +265,11 @@ def _validate(
     parameters = {"run_as_of": as_of.isoformat()}
     sources = _add_sources(context, warehouse, plans)
     try:
+        keys: dict[str, Any] = {}  # compound key's id -> its verdict, from the rules' pass
         with _configuration_read_once():
             results = dict(
-                _run_suite(context, sources[plan.rules is not None], plan, run, parameters)
-                for plan in plans.values()
+                _run_suite(context, sources[plan.rules is not None], plan, run, parameters, keys)
+                for plan in sorted(plans.values(), key=lambda plan: plan.rules is None)
             )
     finally:
         for source in sources.values():
@@ -362,7 +364,12 @@ def _add_sources(context: Any, warehouse: Path, plans: dict[str, _Plan]) -> dict
 
 
 def _run_suite(
-    context: Any, source: Any, plan: _Plan, run: Any, parameters: dict[str, str]
+    context: Any,
+    source: Any,
+    plan: _Plan,
+    run: Any,
+    parameters: dict[str, str],
+    keys: dict[str, Any],
 ) -> tuple[Any, Any]:
     """Validate one suite on its asset and keep the result in the context's store.
 
@@ -376,6 +383,13 @@ def _run_suite(
     for examples of unexpected values and often a GROUP BY. Only the row checks that failed,
     and the others (whose observed value is their result), are asked again for a SUMMARY, so
     every failure keeps its count and examples, in the records and in Data Docs.
+
+    A compound key (`expect_compound_columns_to_be_unique`) is a GROUP BY joined back to the
+    whole table, a query of its own even for a verdict. The rules' validation (run first)
+    also counts each key's repeated rows as `count(*) - count(distinct (a, b))`; where that
+    is 0 no key repeats (DuckDB's distinct takes NULLs as equal, so it counts more repeats
+    than GX's check, never fewer) and that verdict is the key's, passed. Otherwise the key's
+    own check runs here with the row checks. `keys` carries those verdicts, by the key's id.
     """
     import great_expectations as gx
     from great_expectations.data_context.types.resource_identifiers import (
@@ -386,13 +400,22 @@ def _run_suite(
         ExpectationConfiguration,
     )
     from great_expectations.validator.v1_validator import Validator
+    from great_expectations.validator.validation_statistics import calc_validation_statistics
 
     validator = Validator(
         batch_definition=source.get_asset(plan.suite).get_batch_definition(WHOLE["name"]),
         result_format=VERDICT_FORMAT,
     )
-    quick = [_verdict_form(c) for c in plan.configs if _counted_by_verdict(c)]
     by_id: dict[str, Any] = {}
+    for config in plan.configs:
+        if config["id"] in keys:  # no key repeats: the rules' pass counted them (see above)
+            passed = keys.pop(config["id"])
+            passed.expectation_config = ExpectationConfiguration(**config)
+            passed.result = {}  # a verdict, as a BOOLEAN_ONLY pass gives it
+            by_id[config["id"]] = passed
+    quick = [
+        _verdict_form(c) for c in plan.configs if c["id"] not in by_id and _counted_by_verdict(c)
+    ]
     if quick:
         first = validator.validate_expectation_suite(
             gx.ExpectationSuite(name=plan.suite, expectations=quick), parameters
@@ -409,6 +432,20 @@ def _run_suite(
         gx.ExpectationSuite(name=plan.suite, expectations=detail), parameters
     )
     by_id.update((r.expectation_config.id, r) for r in result.results)
+    if plan.keys:  # the keys' counts are verdicts for their suites, not results of the rules
+        columns = {r.expectation_config.kwargs["column"]: r for r in result.results}
+        keys.update((key, columns[column]) for column, key in plan.keys if columns[column].success)
+        counted = {columns[column].expectation_config.id for column, _ in plan.keys}
+        result.results = [r for r in result.results if r.expectation_config.id not in counted]
+        statistics = calc_validation_statistics(result.results)
+        result.success = statistics.success
+        result.statistics.update(
+            evaluated_expectations=statistics.evaluated_expectations,
+            successful_expectations=statistics.successful_expectations,
+            unsuccessful_expectations=statistics.unsuccessful_expectations,
+            success_percent=statistics.success_percent,
+        )
+        plan = dataclasses.replace(plan, configs=plan.configs[: len(plan.configs) - len(plan.keys)])
     result.results = [by_id[c["id"]] for c in plan.configs]
     result.meta["run_id"] = run
     result.meta["validation_time"] = run.run_time
@@ -645,6 +682,7 @@ def _plan(context: Any, tables: set[str]) -> tuple[dict[str, _Plan], list[Outcom
     rules: dict[str, _Plan] = {}  # column of the rules asset -> the rule it counts
     counts: list[str] = []
     expect_none: list[dict[str, Any]] = []
+    keys: list[tuple[str, dict[str, Any]]] = []  # (column counting a key's repeats, the key)
     for suite in _suite_files(Path(context.root_directory)):
         name = suite["name"]
         table = str((suite.get("meta") or {}).get("table") or name)
@@ -660,6 +698,13 @@ def _plan(context: Any, tables: set[str]) -> tuple[dict[str, _Plan], list[Outcom
             query=f"select * from {table}",
             configs=_stored(context, suite, native),
         )
+        for key in (c for c in plans[name].configs if _is_bare_compound_key(c)):
+            column = f"key_{len(keys) + 1:03d}"
+            columns = ", ".join(_ident(c) for c in key["kwargs"]["column_list"])
+            counts.append(
+                f"(select count(*) - count(distinct ({columns})) from {table}) as {column}"
+            )
+            keys.append((column, key))
         for rule in (e for e in expectations if e["type"] == SQL_EXPECTATION):
             column = f"rule_{len(rules) + 1:03d}"
             query = rule["kwargs"]["unexpected_rows_query"].format(batch=table)
@@ -675,7 +720,7 @@ def _plan(context: Any, tables: set[str]) -> tuple[dict[str, _Plan], list[Outcom
                     "notes": f"{name}: {query}",
                 }
             )
-    if rules:
+    if rules or keys:
         suite = {
             "name": RULES_SUITE,
             "notes": "Each column counts the unexpected rows of one SQL rule of the suites.",
@@ -686,9 +731,25 @@ def _plan(context: Any, tables: set[str]) -> tuple[dict[str, _Plan], list[Outcom
             table="",
             query=f"select {', '.join(counts)}",
             rules=rules,
-            configs=_stored(context, suite, expect_none),
+            configs=_stored(context, suite, expect_none)
+            + tuple(
+                {
+                    "type": "expect_column_max_to_be_between",
+                    "kwargs": {"column": column, "max_value": 0},
+                    "id": str(uuid.uuid4()),
+                }
+                for column, _ in keys
+            ),
+            keys=tuple((column, key["id"]) for column, key in keys),
         )
     return plans, not_run
+
+
+def _is_bare_compound_key(config: dict[str, Any]) -> bool:
+    """A compound key with only its columns (no row condition): its repeats are a count."""
+    return config["type"] == "expect_compound_columns_to_be_unique" and set(config["kwargs"]) == {
+        "column_list"
+    }
 
 
 def _suite_files(context_dir: Path) -> list[dict[str, Any]]:
@@ -738,6 +799,7 @@ class _Plan:
     rule: Any = None
     rules: dict[str, _Plan] | None = None  # the rules validation: its columns' rules
     configs: tuple[dict[str, Any], ...] = ()  # what the validation runs, with their ids
+    keys: tuple[tuple[str, str], ...] = ()  # the rules validation: (column, compound key's id)
 
     def not_evaluated(self, config: Any) -> Outcome:
         return self._outcome(config, success=False, observed=MISSING_TABLE, unexpected=None)
