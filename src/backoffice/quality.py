@@ -517,8 +517,10 @@ def _build_data_docs(context: Any, validations: list[Any], fingerprint: str) -> 
 
     docs = Path(context.root_directory) / DATA_DOCS_DIR
     stamp = docs / SUITES_RENDERED
-    names = [path.stem for path in (Path(context.root_directory) / SUITES_SUBDIR).glob("*.json")]
-    suites = [ExpectationSuiteIdentifier(name=name) for name in [*names, RULES_SUITE]]
+    suites = [  # the rules' suite among them when the run has one (`_stored` wrote it there)
+        ExpectationSuiteIdentifier(name=path.stem)
+        for path in sorted((Path(context.root_directory) / SUITES_SUBDIR).glob("*.json"))
+    ]
     rendered = stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint
     rendered = rendered and all(
         (docs / "expectations" / f"{suite.name}.html").is_file() for suite in suites
@@ -1131,7 +1133,6 @@ def measure_checks(
     or a fresh one when there is none (`gx_context`).
     `as_of` defaults to the latest as-of date the warehouse's exceptions were judged at.
     """
-    import dataclasses
     import resource
     import tempfile
 
