@@ -29,6 +29,7 @@ from backoffice.audit.history import judged_nights
 from backoffice.audit.landed import RecordNotFoundError, read_record
 from backoffice.errors import BackofficeError
 from backoffice.settings import Settings
+from backoffice.warehouse.landed import dicts
 
 RAW_TABLES = (
     ("raw.crm_signed_orders", "CRM line"),
@@ -68,9 +69,7 @@ def trace(settings: Settings, item_id: str) -> dict[str, Any]:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return dicts(con.execute(sql, params))
 
 
 def _identify(con: duckdb.DuckDBPyConnection, item_id: str):

@@ -23,7 +23,7 @@ import duckdb
 from backoffice.feeds.health import FeedHealth
 from backoffice.published import SEVERITIES
 from backoffice.run_records import CHECKS_JSON
-from backoffice.warehouse.landed import raw_records
+from backoffice.warehouse.landed import dicts, raw_records
 
 if TYPE_CHECKING:
     from backoffice.summary import RunSummary
@@ -218,17 +218,12 @@ def collect(
     )
 
 
-def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _not_loaded(con) -> NotLoaded:
     """The quarantined rows and unknown provider states themselves, not only their counts."""
     quarantined, q_total, unmapped, u_total = [], 0, [], 0
     if table_columns(con, "marts", "quarantined_rows"):
         q_total = con.execute("select count(*) from marts.quarantined_rows").fetchone()[0]
-        quarantined = _dicts(
+        quarantined = dicts(
             con.execute(
                 "select source_file, source_row, reason, raw_record from marts.quarantined_rows "
                 "order by delivery_date desc, source_file, source_row limit ?",
@@ -237,7 +232,7 @@ def _not_loaded(con) -> NotLoaded:
         )
     if table_columns(con, "marts", "unmapped_provider_states"):
         u_total = con.execute("select count(*) from marts.unmapped_provider_states").fetchone()[0]
-        unmapped = _dicts(
+        unmapped = dicts(
             con.execute(
                 "select provider, provider_state, order_line_id, source_file, source_row, reason "
                 "from marts.unmapped_provider_states "

@@ -17,7 +17,7 @@ import duckdb
 from backoffice import publish
 from backoffice.settings import Settings
 from backoffice.warehouse.catalog import has_table
-from backoffice.warehouse.landed import raw_records
+from backoffice.warehouse.landed import dicts, lineage_tables, raw_records
 
 LISTING_LIMIT = 500
 
@@ -50,14 +50,6 @@ def publication_name(settings: Settings) -> str | None:
     return path.name if path else None
 
 
-def _lineage_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = con.execute(
-        "select table_name from information_schema.columns "
-        "where table_schema = 'raw' and column_name = '_source_file' order by table_name"
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 def source_records(
     settings: Settings, source_file: str | None, source_row: str | None, order_line_id: str | None
 ) -> list[SourceRecord]:
@@ -69,7 +61,7 @@ def source_records(
     with _published(settings) as con:
         if con is None:
             return records
-        for table in _lineage_tables(con):
+        for table in lineage_tables(con):
             clauses, params = [], []
             if source_file and source_row:
                 clauses.append("(_source_file = ? and _source_row = ?)")
@@ -99,9 +91,7 @@ def source_records(
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return dicts(con.execute(sql, params))
 
 
 def quarantined_rows(settings: Settings, limit: int = LISTING_LIMIT) -> tuple[list[dict], int]:

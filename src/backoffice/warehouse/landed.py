@@ -20,11 +20,7 @@ def raw_records(con: Any, wanted: list[tuple[str, Any]]) -> dict[tuple[str, str]
     """
     pending = {(str(f), str(r)) for f, r in wanted if f is not None and r is not None}
     found: dict[tuple[str, str], str] = {}
-    tables = con.execute(
-        "select table_name from information_schema.columns "
-        "where table_schema = 'raw' and column_name = '_source_file' order by table_name"
-    ).fetchall()
-    for (table,) in tables:
+    for table in lineage_tables(con):
         if not pending:
             break
         files, rows = zip(*sorted(pending), strict=True)
@@ -41,7 +37,7 @@ def raw_records(con: Any, wanted: list[tuple[str, Any]]) -> dict[tuple[str, str]
             """,
             [list(files), list(rows)],
         )
-        for record in _dicts(cursor):
+        for record in dicts(cursor):
             key = (record["_source_file"], record["_source_row"])
             if key in pending:
                 pending.discard(key)
@@ -49,6 +45,16 @@ def raw_records(con: Any, wanted: list[tuple[str, Any]]) -> dict[tuple[str, str]
     return found
 
 
-def _dicts(cursor: Any) -> list[dict[str, Any]]:
+def lineage_tables(con: Any) -> list[str]:
+    """The raw tables that hold landed rows with their lineage (`_source_file`), by name."""
+    rows = con.execute(
+        "select table_name from information_schema.columns "
+        "where table_schema = 'raw' and column_name = '_source_file' order by table_name"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def dicts(cursor: Any) -> list[dict[str, Any]]:
+    """A query's rows as dicts keyed by its column names."""
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
