@@ -56,7 +56,7 @@ def begin_run(settings: Settings, as_of: date) -> dict[str, Any]:
 
 
 def list_feeds(settings: Settings) -> list[dict[str, str]]:
-    """One entry per registry feed: what the ingest task is mapped over."""
+    """One entry per registry feed, in the registry's order: what the ingest task loads."""
     registry = load_registry(settings.registry_path)
     return [{"source": source, "feed": feed} for source, feed in registry.feeds()]
 

@@ -29,10 +29,7 @@ def run_phase(settings: Settings, phase: str, as_of: date) -> dict[str, Any]:
     run_id = f"bench__{as_of.isoformat()}"
     if phase == "ingest":
         pipeline.begin_run(settings, as_of)
-        feeds = [
-            pipeline.ingest_feed(settings, f["source"], f["feed"], as_of)
-            for f in pipeline.list_feeds(settings)
-        ]
+        feeds = pipeline.ingest_feeds(settings, as_of)["feeds"].values()
         pipeline.import_cases(settings, as_of)
         return {"files": sum(f["files_loaded"] for f in feeds)}
     if phase == "dbt":

@@ -43,6 +43,7 @@ from backoffice.parsers import get_format, parse_bytes, parse_file
 from backoffice.parsers.records import FileUnreadable, HeaderMismatch, Record
 from backoffice.registry import Feed, load_registry
 from backoffice.warehouse.tables import TABLES, Column, Table
+from backoffice.warehouse.writer import arrow_type
 
 log = logging.getLogger(__name__)
 
@@ -186,14 +187,6 @@ def _picker(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...
             return tuple(values.get(name) for name in names)
 
     return pick
-
-
-def arrow_type(column: Column) -> pa.DataType:
-    """How a column travels to DuckDB. Decimals travel as exact text and are cast by the
-    insert (Arrow's conversion of Python Decimals is ~100x slower)."""
-    return {"int": pa.int64(), "date": pa.date32(), "timestamp": pa.timestamp("us", tz="UTC")}.get(
-        column.type, pa.string()
-    )
 
 
 def _arrow(rows: list[tuple[Any, ...]], columns: tuple[Column, ...]) -> pa.Table:
