@@ -174,13 +174,14 @@ def dbt_docs_made_from(settings: Settings) -> dict[str, Any]:
     """
     import duckdb
 
-    from backoffice.night.unchanged import files_hash, project_files, schema_hash, tool_versions
+    from backoffice.audit.versions import DBT_SKIP, tree_sha256
+    from backoffice.night.unchanged import schema_hash, tool_versions
 
     project = settings.dbt_project_dir
     with duckdb.connect(str(settings.build_warehouse), read_only=True) as con:
         schema = schema_hash(con)
     return {
-        "project": files_hash(project_files(project), root=project),
+        "project": tree_sha256(project, DBT_SKIP),  # as the night's control log hashes it
         "tools": tool_versions(),
         "schema": schema,
     }

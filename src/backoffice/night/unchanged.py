@@ -33,9 +33,6 @@ from backoffice.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Files of the dbt project that are dbt's output or a local install, not its source.
-_NOT_SOURCE = {"target", "logs", "dbt_packages", ".user.yml"}
-
 
 def files_hash(paths: Iterable[Path], *, root: Path) -> str:
     """One hash of these files' names (relative to `root`) and contents, in name order."""
@@ -44,18 +41,6 @@ def files_hash(paths: Iterable[Path], *, root: Path) -> str:
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
-
-
-def project_files(project: Path, *folders: str) -> list[Path]:
-    """The dbt project's source files: all of them, or only those under `folders`."""
-    tops = [project / f for f in folders] if folders else [project]
-    found = []
-    for top in tops:
-        for path in top.rglob("*"):
-            relative = path.relative_to(project).parts
-            if path.is_file() and relative[0] not in _NOT_SOURCE and "__pycache__" not in relative:
-                found.append(path)
-    return found
 
 
 def tool_versions() -> dict[str, str]:
@@ -143,7 +128,8 @@ def seeds_stamp_path(settings: Settings) -> Path:
 
 def seeds_source_hash(project: Path) -> str:
     """The seed files, their YAML and the project file (schemas, column types), hashed."""
-    files = [*project_files(project, *SEED_INPUTS), project / "dbt_project.yml"]
+    seeds = [p for top in SEED_INPUTS for p in (project / top).rglob("*") if p.is_file()]
+    files = [*seeds, project / "dbt_project.yml"]
     return files_hash(files, root=project)
 
 
