@@ -400,16 +400,25 @@ def test_missing_mart_fails_once_instead_of_raising(settings: Settings) -> None:
     assert report.data_docs_index.is_file()
 
 
-def test_a_suite_is_configuration(settings: Settings, tmp_path: Path) -> None:
-    """An expectation added to a suite file is run and blocks, with no code change."""
+def _suites_with(settings: Settings, tmp_path: Path, suite: str, expectation: dict) -> Path:
+    """A copy of the committed suites with one expectation added to `suite`."""
     edited = tmp_path / "expectations"
     shutil.copytree(settings.expectations_dir, edited)
-    suite_file = edited / "expectations" / "marts_exceptions.json"
-    suite = json.loads(suite_file.read_text())
-    suite["expectations"].append(
-        {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 0}}
+    suite_file = edited / "expectations" / f"{suite}.json"
+    document = json.loads(suite_file.read_text())
+    document["expectations"].append(expectation)
+    suite_file.write_text(json.dumps(document))
+    return edited
+
+
+def test_a_suite_is_configuration(settings: Settings, tmp_path: Path) -> None:
+    """An expectation added to a suite file is run and blocks, with no code change."""
+    edited = _suites_with(
+        settings,
+        tmp_path,
+        "marts_exceptions",
+        {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 0}},
     )
-    suite_file.write_text(json.dumps(suite))
     warehouse = build_warehouse(settings.build_warehouse)
     run_checks(settings, warehouse=warehouse, run_id="run-0", as_of=AS_OF)  # the committed suites
     page = settings.gx_dir / "data_docs" / "expectations" / "marts_exceptions.html"
@@ -443,14 +452,12 @@ def test_the_one_query_form_judges_every_expectation(settings: Settings) -> None
 def test_the_one_query_form_refuses_an_expectation_it_cannot_compile(
     settings: Settings, tmp_path: Path
 ) -> None:
-    edited = tmp_path / "expectations"
-    shutil.copytree(settings.expectations_dir, edited)
-    suite_file = edited / "expectations" / "marts_order_lines.json"
-    suite = json.loads(suite_file.read_text())
-    suite["expectations"].append(
-        {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "x", "regex": "."}}
+    edited = _suites_with(
+        settings,
+        tmp_path,
+        "marts_order_lines",
+        {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "x", "regex": "."}},
     )
-    suite_file.write_text(json.dumps(suite))
     with pytest.raises(ValueError, match="expect_column_values_to_match_regex"):
         compile_checks_sql(edited, as_of=AS_OF, tables={"marts.order_lines"})
 
@@ -481,18 +488,16 @@ def test_a_check_with_mostly_records_its_unexpected_rows_on_a_pass(
     settings: Settings, tmp_path: Path
 ) -> None:
     """Row checks pass on a verdict alone, except those with `mostly`: their count is kept."""
-    edited = tmp_path / "expectations"
-    shutil.copytree(settings.expectations_dir, edited)
-    suite_file = edited / "expectations" / "marts_order_lines.json"
-    suite = json.loads(suite_file.read_text())
-    suite["expectations"].append(
+    edited = _suites_with(
+        settings,
+        tmp_path,
+        "marts_order_lines",
         {
             "type": "expect_column_values_to_not_be_null",
             "kwargs": {"column": "current_state", "mostly": 0.5},
             "severity": "warning",
-        }
+        },
     )
-    suite_file.write_text(json.dumps(suite))
     warehouse = build_warehouse(settings.build_warehouse)  # one of two order lines has no state
     report = run_checks(
         replace(settings, expectations_override=edited),
