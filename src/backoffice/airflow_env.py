@@ -60,20 +60,44 @@ def airflow_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def ensure_airflow(settings: Settings, env: dict[str, str]) -> None:
-    """Create the metadata database and the writer pool once."""
-    home = Path(env["AIRFLOW_HOME"])
-    marker = home / ".backoffice-ready"
-    if marker.exists():
-        return
+READY_MARKER = ".backoffice-ready"
+
+
+def airflow_ready(env: dict[str, str]) -> bool:
+    """Whether this Airflow home's metadata database and writer pool were made already."""
+    return (Path(env["AIRFLOW_HOME"]) / READY_MARKER).exists()
+
+
+def prepare_metadata(home: Path) -> None:
+    """Create (or migrate) Airflow's metadata database and the writer pool, in this process.
+
+    Called inside an Airflow process that is starting anyway (`backoffice run`'s `airflow
+    dags test`, see night/airflow_cli.py): done there it costs about 1 s of CPU, where
+    `airflow db migrate` and `airflow pools set` were two more interpreters importing
+    Airflow, about 6 s of a first night (docs/airflow-dbt.md). Airflow must be imported
+    with its environment (AIRFLOW_HOME, the database URL) already set.
+    """
+    from airflow.models.pool import Pool
+    from airflow.utils.db import upgradedb
+
     home.mkdir(parents=True, exist_ok=True)
-    _check([tool("airflow"), "db", "migrate"], env, "create Airflow's metadata database")
-    _check(
-        [tool("airflow"), "pools", "set", WRITER_POOL, "1", "DuckDB allows one writer at a time"],
-        env,
-        f"create the {WRITER_POOL} pool",
+    upgradedb()
+    Pool.create_or_update_pool(
+        WRITER_POOL, 1, "DuckDB allows one writer at a time", include_deferred=False
     )
-    marker.write_text("migrated\n", encoding="utf-8")
+    (home / READY_MARKER).write_text("migrated\n", encoding="utf-8")
+
+
+def ensure_airflow(settings: Settings, env: dict[str, str]) -> None:
+    """Create the metadata database and the writer pool once (one Airflow process)."""
+    if airflow_ready(env):
+        return
+    Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
+    _check(
+        [sys.executable, "-m", "backoffice.night.airflow_cli", "--prepare"],
+        env,
+        f"create Airflow's metadata database and the {WRITER_POOL} pool",
+    )
 
 
 def _check(cmd: list[str], env: dict[str, str], what: str) -> None:

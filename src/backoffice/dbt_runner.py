@@ -8,6 +8,12 @@ next, and two data directories never share (or race on) a manifest.
 The as-of date goes to dbt as the environment variable BACKOFFICE_AS_OF (read by
 the `as_of_value` macro while SQL runs), not as `--vars`: dbt hashes cli vars
 into its partial-parse state, so a new date every night meant a full re-parse.
+
+A data directory's first night has no parse to start from: dbt parses the whole project,
+about 3 s of CPU (docs/airflow-dbt.md). `backoffice run` then starts that parse in a process
+of its own (`start_first_parse`) while Airflow starts and the feeds load, on the machine's
+other core; every `run_dbt` first waits for a parse in progress (a lock beside the target
+folder), so the night's first dbt layer finds the parse made instead of making it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -113,6 +121,7 @@ def run_dbt(
         WAREHOUSE_ENV: str(warehouse or settings.build_warehouse),
         AS_OF_ENV: as_of.isoformat() if as_of is not None else None,
     }
+    wait_for_parse(settings)
     started = time.time()
     with _environment(env):
         outcome = dbtRunner().invoke(argv)
@@ -187,3 +196,76 @@ def _invocation_id() -> str | None:
     from dbt_common.invocation import get_invocation_id
 
     return get_invocation_id()
+
+
+# --- a first night's parse, beside the night ---------------------------------------------
+
+PARSING = "parsing"  # what the parse's process says once it holds the lock
+
+
+def parse_lock(settings: Settings) -> Path:
+    """Held by a background parse while it runs (beside the target folder, not in it)."""
+    return target_dir(settings).parent / "parse.lock"
+
+
+def wait_for_parse(settings: Settings) -> None:
+    """Return once no parse of this data directory's project is in progress (at once if none).
+
+    The background parse itself passes (the lock is one object per path, and reentrant).
+    """
+    if parse_lock(settings).exists():  # made by a first night; free (at once) ever after
+        with _file_lock(settings):
+            pass
+
+
+def _file_lock(settings: Settings) -> Any:
+    from filelock import FileLock
+
+    return FileLock(str(parse_lock(settings)), is_singleton=True)
+
+
+def start_first_parse(settings: Settings, env: dict[str, str]) -> subprocess.Popen | None:
+    """On a data directory dbt never parsed, dbt's full parse in a process of its own.
+
+    Returns once that process holds the parse lock (so no dbt layer can start before it),
+    or None when there is a parse to start from (`partial_parse.msgpack`): then the night's
+    first layer only checks it, as every night does. `env` is the night's environment (the
+    profile's warehouse path and settings are part of what dbt's parse is valid for).
+    """
+    if (target_dir(settings) / "partial_parse.msgpack").exists():
+        return None
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backoffice.dbt_runner", PARSING],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    if process.stdout.readline().strip() != PARSING:  # it failed to start: the night parses
+        process.wait()
+        return None
+    return process
+
+
+def _parse_holding_the_lock() -> int:
+    """The background parse: the lock, then `dbt parse` (no manifest.json: the layers write it).
+
+    A project that does not parse fails here silently: the night's first layer parses it
+    again and fails naming the error, as without this process.
+    """
+    settings = Settings.from_env()
+    parse_lock(settings).parent.mkdir(parents=True, exist_ok=True)
+    with _file_lock(settings):
+        print(PARSING, flush=True)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nobody reads on
+        try:
+            run_dbt(settings, "parse", "--no-write-json")
+        except DbtFailedError:
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == [PARSING]:
+        sys.exit(_parse_holding_the_lock())

@@ -21,6 +21,11 @@ imported is frozen before the night starts (it lives to the end), and a young co
 waits for 20,000 new objects instead of 700, so that far fewer objects reach the older
 generations and trigger full collections: 2.0 s of CPU (3 full collections). Cyclic garbage
 is still collected, a little later.
+
+`--prepare` first creates Airflow's metadata database and the writer pool in this same
+process (`airflow_env.prepare_metadata`), for a data directory's first night: two Airflow
+CLI processes fewer (`airflow db migrate`, `airflow pools set`), about 5 s of CPU. With
+nothing after it, it only prepares (`backoffice ui`, the bench).
 """
 
 from __future__ import annotations
@@ -33,9 +38,24 @@ from typing import Any
 YOUNG_COLLECTION_EVERY = 20_000  # new objects (Python's default: 700)
 
 
+PREPARE = "--prepare"
+
+
 def main(argv: list[str]) -> None:
+    prepare = argv[:1] == [PREPARE]
+    argv = argv[1:] if prepare else argv
     from airflow.__main__ import main as airflow_main
 
+    if prepare:
+        from pathlib import Path
+
+        from airflow.configuration import AIRFLOW_HOME
+
+        from backoffice.airflow_env import prepare_metadata
+
+        prepare_metadata(Path(AIRFLOW_HOME))
+        if not argv:
+            return
     engines = track_engines()
     gc.freeze()  # Airflow's CLI and what it imported: alive until the process ends
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
