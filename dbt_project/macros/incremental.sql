@@ -1,7 +1,7 @@
 {#- Incremental nights (issue #8). The heavy per-order-line models of the
     intermediate layer (int_crm_order_lines__current, int_order_timeline,
     int_order_lines__states, int_invoice_lines__judged,
-    int_order_line_months__billing) keep their rows
+    int_invoice_lines__judgements, int_order_line_months__billing) keep their rows
     between nights and recompute only the order lines a night can change:
     int_incremental__order_lines lists them (and int_incremental__invoices
     the invoices int_invoices__vat judges again), int_incremental__night says
@@ -112,7 +112,8 @@
     {%- endif -%}
     {%- set roots = [
         'int_crm_order_lines__current', 'int_order_timeline', 'int_order_lines__states',
-        'int_invoice_lines__judged', 'int_order_line_months__billing', 'int_invoices__vat',
+        'int_invoice_lines__judged', 'int_invoice_lines__judgements', 'int_order_line_months__billing',
+        'int_invoices__vat',
         'row_lineage', 'int_incremental__order_lines', 'int_incremental__invoices',
         'int_incremental__night'] -%}
     {%- set seen = [] -%}

@@ -38,6 +38,7 @@ COMPARED = (
     "intermediate.int_order_lines__states",
     "intermediate.int_invoices__vat",
     "intermediate.int_invoice_lines__judged",
+    "intermediate.int_invoice_lines__judgements",
     "intermediate.int_order_line_months__billing",
 )
 # Columns that name the run rather than its result.

@@ -6,6 +6,7 @@
 -- depends_on: {{ ref('int_order_timeline') }}
 -- depends_on: {{ ref('int_order_lines__states') }}
 -- depends_on: {{ ref('int_invoice_lines__judged') }}
+-- depends_on: {{ ref('int_invoice_lines__judgements') }}
 -- depends_on: {{ ref('int_order_line_months__billing') }}
 -- depends_on: {{ ref('int_invoices__vat') }}
 with

@@ -1,73 +1,50 @@
 {#- One row per landed invoice (TD01) or credit-note (TD04) line, with its
     judgement: for a TD01 line the billing exception it raised (if any) and
-    the figures behind it; for a TD04 line the exception it credits. -#}
+    the figures behind it; for a TD04 line the exception it credits. A view:
+    the rows are int_invoice_lines__judgements' (incremental), and the as-of
+    date, the only column the date alone changes, is added where it is read,
+    so a night neither rewrites nor republishes every line. -#}
 with
 
-invoice_lines as (
+judgements as (
 
-    select * from {{ ref('stg_providers__invoice_lines') }}
-
-),
-
-judged as (
-
-    select * from {{ ref('int_invoice_lines__judged') }}
-
-),
-
-credit_notes as (
-
-    select * from {{ ref('int_credit_notes__matched') }}
+    select * from {{ ref('int_invoice_lines__judgements') }}
 
 )
 
 select
-    invoice_lines.provider,
-    invoice_lines.invoice_number,
-    invoice_lines.document_type,
-    invoice_lines.invoice_date,
-    invoice_lines.related_invoice_number,
-    invoice_lines.customer_vat,
-    invoice_lines.body_number,
-    invoice_lines.line_number,
-    invoice_lines.order_line_id,
-    invoice_lines.sku,
-    invoice_lines.quantity,
-    invoice_lines.period_start_date,
-    invoice_lines.period_end_date,
-    invoice_lines.unit_price_eur,
-    invoice_lines.net_amount_eur,
-    invoice_lines.vat_rate,
-    invoice_lines.vat_amount_eur,
-    judged.is_in_crm_for_provider,
-    judged.activation_date,
-    judged.termination_date,
-    judged.billable_days,
-    judged.days_in_month,
-    judged.expected_eur,
-    judged.difference_eur,
-    judged.billing_exception_type,
-    judged.exception_amount_eur,
-    case
-        when invoice_lines.document_type = 'TD01' and judged.billing_exception_type is null then 'ok'
-        when invoice_lines.document_type = 'TD01' then 'exception'
-        when invoice_lines.document_type = 'TD04' and credit_notes.is_matched then 'credits_exception'
-        when invoice_lines.document_type = 'TD04' then 'unmatched_credit'
-        else 'not_judged'
-    end as judgement,
-    credit_notes.credited_exception_type,
-    credit_notes.credited_invoice_number,
-    credit_notes.credited_invoice_line,
+    provider,
+    invoice_number,
+    document_type,
+    invoice_date,
+    related_invoice_number,
+    customer_vat,
+    body_number,
+    line_number,
+    order_line_id,
+    sku,
+    quantity,
+    period_start_date,
+    period_end_date,
+    unit_price_eur,
+    net_amount_eur,
+    vat_rate,
+    vat_amount_eur,
+    is_in_crm_for_provider,
+    activation_date,
+    termination_date,
+    billable_days,
+    days_in_month,
+    expected_eur,
+    difference_eur,
+    billing_exception_type,
+    exception_amount_eur,
+    judgement,
+    credited_exception_type,
+    credited_invoice_number,
+    credited_invoice_line,
     {{ as_of_date() }} as as_of,
-    invoice_lines.source_file,
-    invoice_lines.source_row,
-    invoice_lines.delivery_date
-from invoice_lines
-left join judged
-    on
-        invoice_lines.source_file = judged.source_file
-        and invoice_lines.source_row = judged.source_row
-left join credit_notes
-    on
-        invoice_lines.source_file = credit_notes.source_file
-        and invoice_lines.source_row = credit_notes.source_row
+    source_file,
+    source_row,
+    delivery_date
+from judgements
