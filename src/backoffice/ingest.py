@@ -23,7 +23,10 @@ the warehouse file by file; the files of a load share one writer per table
 (Arrow batches of up to `writer.BATCH_ROWS` rows) and the manifest rows are
 inserted in batches too; up to `FILES_PER_TRANSACTION` files are committed
 together. Parsers stream (signed envelopes are unwrapped in process), so a
-large file never sits whole in memory.
+large file never sits whole in memory. A format with `parse_batches` (delimited
+files) has its clean rows typed set-based, a batch at a time, into Arrow columns
+inserted as they are (parsers/arrowtyping.py); only the other rows are typed one by
+one, by the same code as `parse` (the reference: SET_BASED = False loads through it).
 
 What a crash can do: a batch of files is one transaction, so a crash loses
 the whole batch and the rerun loads it again; a file that turns out unreadable
@@ -60,6 +63,7 @@ import pyarrow.compute as pc
 from backoffice.parsers import (
     FileUnreadable,
     Record,
+    Rejection,
     get_format,
     parse_bytes,
     parse_file,
@@ -76,13 +80,14 @@ from backoffice.parsers.columnar import (
     fingerprint,
 )
 from backoffice.parsers.drift import compare, describe
-from backoffice.parsers.records import HeaderMismatch
+from backoffice.parsers.records import HeaderMismatch, Rows
 from backoffice.registry import Feed, Registry, load_registry
 from backoffice.settings import PROJECT_DIR, Settings
 from backoffice.warehouse import schema
 from backoffice.warehouse.tables import TABLES, Column
 from backoffice.warehouse.writer import (
     LANDED_FILES_COLUMNS,
+    ArrowRowsWriter,
     BatchWriter,
     feed_quarantine_writer,
     feed_table_writer,
@@ -103,6 +108,9 @@ PARALLEL_FROM_BYTES = 256 << 20
 PARALLEL_FILE_BYTES = 16 << 20  # a bigger file streams in the loading process instead
 CHUNK_BYTES = 4 << 20  # CSV/NDJSON files sent to a worker together, up to this many bytes
 BYTES_PER_TRANSACTION = 256 << 20
+# Type clean rows set-based where the format can (`Format.parse_batches`); False loads
+# every row through `Format.parse`, the reference the set-based path is tested against.
+SET_BASED = True
 SAMPLE_MARKER = ".backoffice-sample"  # written by `backoffice generate` at the landing root
 _DELIVERY_DIR = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -422,6 +430,15 @@ def outside_feeds(landing: Path, registry: Registry) -> Iterator[Landed]:
             yield _odd(landing, second, problem)
 
 
+def parse_rows(path: Path, feed: Feed) -> Iterator[Record | Rejection | Rows]:
+    """A streaming file's records as ingest loads them: clean rows typed set-based (Rows)
+    where the format can, every row through `parse_file` otherwise (SET_BASED)."""
+    batches = get_format(feed.format).parse_batches
+    if SET_BASED and batches is not None:
+        return batches(path, feed)
+    return parse_file(path, feed)
+
+
 def matches_feed(name: str, feed: Feed) -> bool:
     """Whether a file name matches one of the feed's patterns (case-insensitive)."""
     return _patterns(feed.patterns)(name.lower()) is not None
@@ -446,6 +463,7 @@ class _Batch:
         constants = {"_load_id": load.load_id, "_loaded_at": load.loaded_at}
         tables = [feed.kind, *get_format(feed.format).also_fills]
         self.tables = {name: feed_table_writer(con, TABLES[name], constants) for name in tables}
+        self.typed = {name: ArrowRowsWriter(con, TABLES[name], constants) for name in tables}
         quarantine_constants = {
             "source": feed.source,
             "feed": feed.name,
@@ -471,8 +489,8 @@ class _Batch:
         self.open = False
 
     @property
-    def writers(self) -> list[BatchWriter]:
-        return [*self.tables.values(), self.quarantine]
+    def writers(self) -> list[BatchWriter | ArrowRowsWriter]:
+        return [*self.tables.values(), *self.typed.values(), self.quarantine]
 
     @property
     def full(self) -> bool:
@@ -652,10 +670,13 @@ class _Batch:
         tables = self.tables
         quarantine = self.quarantine
         loaded = quarantined = 0
-        for item in parse_file(Path(landed.entry.path), self.load.feed):
+        for item in parse_rows(Path(landed.entry.path), self.load.feed):
             if isinstance(item, Record):
                 tables[item.table].add(item.values, (item.source_row, *lineage))
                 loaded += 1
+            elif isinstance(item, Rows):
+                self.typed[item.table].add(item.rows, lineage)
+                loaded += item.rows.num_rows
             else:
                 quarantine.add(
                     {"source_row": item.source_row, "reason": item.reason, "raw_record": item.raw},
@@ -664,7 +685,9 @@ class _Batch:
                 quarantined += 1
         return loaded, quarantined
 
-    def _take_back(self, landed: _Fingerprinted, marks: list[tuple[BatchWriter, int, int]]) -> None:
+    def _take_back(
+        self, landed: _Fingerprinted, marks: list[tuple[BatchWriter | ArrowRowsWriter, int, int]]
+    ) -> None:
         """Remove a half-read file's rows: from the buffers, and from the tables if a
         batch went out meanwhile (inside this transaction: nobody saw them)."""
         for writer, pending, flushes in marks:

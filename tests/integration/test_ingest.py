@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from backoffice import ingest
-from backoffice.parsers import columnar
+from backoffice.parsers import columnar, delimited
 from backoffice.parsers.records import FileUnreadable, Record
 from backoffice.registry import load_registry
 from backoffice.sample import cades
@@ -509,7 +509,7 @@ def test_unreadable_files_are_recorded_and_quarantined_and_the_run_goes_on(setti
 
 
 def test_a_file_that_fails_half_way_leaves_no_rows(settings, monkeypatch):
-    real_parse, real_parse_bytes = ingest.parse_file, ingest.parse_bytes
+    real_parse_bytes = ingest.parse_bytes
 
     def half_then(error, parse):
         def parse_half(*args):
@@ -530,7 +530,10 @@ def test_a_file_that_fails_half_way_leaves_no_rows(settings, monkeypatch):
         settings, "select count(*), min(reason) from raw.quarantine where source = 'alfa'"
     ) == [(3, "the whole file: truncated delivery")]
 
-    monkeypatch.setattr(ingest, "parse_file", half_then(RuntimeError("disk on fire"), real_parse))
+    # CSV and NDJSON files stream through parse_rows (delimited rows typed set-based)
+    real_parse = ingest.parse_rows
+    monkeypatch.setattr(ingest, "parse_rows", half_then(RuntimeError("disk on fire"), real_parse))
+    monkeypatch.setattr(delimited, "BATCH_ROWS", 1)  # a Rows batch per row, so there is a second
     with pytest.raises(RuntimeError):
         ingest.ingest_feed(settings, "nuvola", "activations", D1)
     assert _query(
@@ -736,9 +739,14 @@ def test_a_crash_loses_only_its_batch_and_the_rerun_loads_the_same_rows(
     assert _snapshot(settings.build_warehouse) == _snapshot(clean)
 
 
-def test_a_file_unreadable_after_a_batch_went_out_is_taken_back_whole(settings, monkeypatch):
+@pytest.mark.parametrize("set_based", [True, False], ids=["set-based", "row-by-row"])
+def test_a_file_unreadable_after_a_batch_went_out_is_taken_back_whole(
+    settings, monkeypatch, set_based
+):
     monkeypatch.setattr(writer, "BATCH_ROWS", 1)  # every row is flushed as soon as parsed
-    real_parse = ingest.parse_file
+    monkeypatch.setattr(delimited, "BATCH_ROWS", 1)  # and typed set-based one at a time
+    monkeypatch.setattr(ingest, "SET_BASED", set_based)
+    real_parse = ingest.parse_rows
 
     def third_row_fails(path, feed):
         for number, item in enumerate(real_parse(path, feed)):
@@ -746,7 +754,7 @@ def test_a_file_unreadable_after_a_batch_went_out_is_taken_back_whole(settings, 
                 raise FileUnreadable("the delivery stops mid-row")
             yield item
 
-    monkeypatch.setattr(ingest, "parse_file", third_row_fails)
+    monkeypatch.setattr(ingest, "parse_rows", third_row_fails)
     report = ingest.ingest_feed(settings, "nuvola", "activations", D1)
     assert (report.files_loaded, report.files_unreadable, report.rows_loaded) == (0, 1, 0)
     assert _query(settings, "select count(*) from raw.provider_order_events") == [(0,)]

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from backoffice.parsers.records import Record, Rejection
+from backoffice.parsers.records import Record, Rejection, Rows
 
 if TYPE_CHECKING:
     from backoffice.registry import Feed
@@ -40,6 +40,7 @@ ENTRY_POINT_GROUP = "backoffice.formats"
 Parser = Callable[[Path, "Feed"], Iterator[Record | Rejection]]
 HeaderReader = Callable[[Path, "Feed"], list[str]]
 BytesParser = Callable[[bytes, str, "Feed"], Iterator[Record | Rejection]]
+BatchParser = Callable[[Path, "Feed"], Iterator[Record | Rejection | Rows]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Format:
     `parse_bytes`: the same parse from the file's bytes and name, for a format whose
     file is read whole anyway: ingest then reads the file once for its sha256 and its
     records, and may parse many such files in parallel processes.
+    `parse_batches`: the same records as `parse`, runs of them typed set-based and yielded
+    as Arrow `Rows` (ingest uses it when present; `parse` stays the reference).
     """
 
     name: str
@@ -68,6 +71,7 @@ class Format:
     streams: bool = True
     description: str = ""
     parse_bytes: BytesParser | None = None
+    parse_batches: BatchParser | None = None
 
 
 class UnknownFormat(KeyError):

@@ -7,7 +7,10 @@ and cheap to make a million of.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class Record(NamedTuple):
@@ -24,6 +27,15 @@ class Rejection(NamedTuple):
     source_row: str
     reason: str
     raw: str
+
+
+class Rows(NamedTuple):
+    """Many parsed rows for raw table `table` at once, typed set-based: the table's columns
+    (Arrow types DuckDB inserts as they are) and `_source_row`. A format's `parse_batches`
+    yields them beside Records and Rejections (parsers/sqltyping.py)."""
+
+    table: str
+    rows: pa.Table
 
 
 class FileUnreadable(Exception):

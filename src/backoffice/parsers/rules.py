@@ -11,21 +11,49 @@ goes on.
 Dates and instants must fall in [DATE_MIN, DATE_MAX]: the reseller's data
 starts after 2000, and a year like 1900 or 2999 is a typing or export error,
 never a real signature, event or invoice.
+
+Each rule is declared once with both its judgements: `check` gives the sentence
+for a person (the reference), `holds` the same rule over Arrow columns, true only
+where it surely holds, for the set-based typing of clean rows
+(parsers/arrowtyping.py). A row `holds` does not clear goes through `check`.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 DATE_MIN = date(2000, 1, 1)
 DATE_MAX = date(2099, 12, 31)
 CRM_LINE_STATUSES = ("signed", "cancelled")
 
 Name = Callable[[str], str]
-Rule = Callable[[dict[str, Any], Name], str | None]
+Check = Callable[[dict[str, Any], Name], str | None]
+# field -> its Arrow column (or scalar) in the rows being judged
+Column = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the contract: the sentence when a row breaks it, and the same rule over
+    Arrow columns (true where it holds; a null field holds, as in `check`)."""
+
+    check: Check
+    holds: Callable[[Column], Any] | None = None
+
+    def __call__(self, values: dict[str, Any], name: Name) -> str | None:
+        return self.check(values, name)
+
+
+def _or_null(value: Any, condition: Any) -> Any:
+    return pc.or_kleene(pc.is_null(value), condition)
 
 
 def _positive(field: str) -> Rule:
@@ -35,7 +63,7 @@ def _positive(field: str) -> Rule:
             return f"{name(field)} {value} is not greater than zero"
         return None
 
-    return rule
+    return Rule(rule, lambda col: _or_null(col(field), pc.greater(col(field), 0)))
 
 
 def _not_negative(field: str) -> Rule:
@@ -45,7 +73,7 @@ def _not_negative(field: str) -> Rule:
             return f"{name(field)} {value} is negative"
         return None
 
-    return rule
+    return Rule(rule, lambda col: _or_null(col(field), pc.greater_equal(col(field), 0)))
 
 
 def _one_of(field: str, allowed: tuple[str, ...]) -> Rule:
@@ -55,7 +83,8 @@ def _one_of(field: str, allowed: tuple[str, ...]) -> Rule:
             return f"{name(field)} {value!r} is not one of {', '.join(allowed)}"
         return None
 
-    return rule
+    listed = pa.array(allowed, pa.string())
+    return Rule(rule, lambda col: _or_null(col(field), pc.is_in(col(field), value_set=listed)))
 
 
 def _percent(field: str) -> Rule:
@@ -65,7 +94,11 @@ def _percent(field: str) -> Rule:
             return f"{name(field)} {value} is not a percentage between 0 and 100"
         return None
 
-    return rule
+    def holds(col: Column) -> Any:
+        value = col(field)
+        return _or_null(value, pc.and_(pc.greater_equal(value, 0), pc.less_equal(value, 100)))
+
+    return Rule(rule, holds)
 
 
 def _in_range(field: str) -> Rule:
@@ -78,7 +111,13 @@ def _in_range(field: str) -> Rule:
             return f"{name(field)} {value.isoformat()} is outside {DATE_MIN} to {DATE_MAX}"
         return None
 
-    return rule
+    def holds(col: Column) -> Any:
+        value = col(field)
+        day = pc.cast(value, pa.date32(), safe=False)  # an instant's: its UTC day, as `rule`
+        inside = pc.and_(pc.greater_equal(day, DATE_MIN), pc.less_equal(day, DATE_MAX))
+        return _or_null(value, inside)
+
+    return Rule(rule, holds)
 
 
 def _ordered(first: str, last: str) -> Rule:
@@ -88,13 +127,25 @@ def _ordered(first: str, last: str) -> Rule:
             return f"{name(last)} {end.isoformat()} is before {name(first)} {start.isoformat()}"
         return None
 
-    return rule
+    def holds(col: Column) -> Any:
+        start, end = col(first), col(last)
+        return _or_null(start, _or_null(end, pc.greater_equal(end, start)))
+
+    return Rule(rule, holds)
 
 
-def _cancelled_has_date(values: dict[str, Any], name: Name) -> str | None:
+def _check_cancelled_has_date(values: dict[str, Any], name: Name) -> str | None:
     if values.get("line_status") == "cancelled" and values.get("cancelled_date") is None:
         return f"{name('line_status')} is cancelled but {name('cancelled_date')} is empty"
     return None
+
+
+def _holds_cancelled_has_date(col: Column) -> Any:
+    cancelled = pc.fill_null(pc.equal(col("line_status"), "cancelled"), False)
+    return pc.or_(pc.invert(cancelled), pc.is_valid(col("cancelled_date")))
+
+
+_cancelled_has_date = Rule(_check_cancelled_has_date, _holds_cancelled_has_date)
 
 
 RULES: dict[str, tuple[Rule, ...]] = {
@@ -149,3 +200,10 @@ def problems(
         if problem:
             found.append(problem)
     return found
+
+
+def holds_arrow(table: str, column: Column) -> Any:
+    """Every rule of `table` over Arrow columns: true where a row surely keeps them all
+    (None when the table has no rule)."""
+    found = [rule.holds(column) for rule in RULES.get(table, ()) if rule.holds is not None]
+    return functools.reduce(pc.and_kleene, found) if found else None

@@ -203,3 +203,70 @@ LANDED_FILES_COLUMNS = (
 def landed_files_writer(con: Any) -> BatchWriter:
     """raw.landed_files, a batch of manifest rows per insert instead of one insert per file."""
     return BatchWriter(con, "raw.landed_files", LANDED_FILES_COLUMNS, {})
+
+
+class ArrowRowsWriter:
+    """Rows already typed as Arrow columns (`parsers.records.Rows`) for one raw table,
+    inserted a batch at a time; the writer of `BatchWriter`'s shape ingest takes back from.
+
+    Each `add` brings one file's rows and its lineage (source file, sha256, delivery date),
+    appended here as constant columns; `constants` give `_load_id` and `_loaded_at`.
+    `pending` counts the rows buffered and `flushes` the inserts done, as in BatchWriter,
+    so a file that fails half way is taken back the same way.
+    """
+
+    def __init__(
+        self, con: Any, table: Table, constants: Mapping[str, Any], batch_rows: int | None = None
+    ) -> None:
+        self.con = con
+        self.table = f"raw.{table.name}"
+        self.names = [*table.names, "_source_row", *(c.name for c in FILE_LINEAGE_COLUMNS)]
+        self.lineage_types = [arrow_type(c) for c in FILE_LINEAGE_COLUMNS]
+        self.constants = dict(constants)
+        self.batch_rows = batch_rows or BATCH_ROWS
+        self.batches: list[pa.Table] = []
+        self.pending = 0
+        self.written = 0
+        self.flushes = 0
+
+    def add(self, rows: pa.Table, lineage: tuple[Any, ...]) -> None:
+        for (name, kind), value in zip(
+            zip((c.name for c in FILE_LINEAGE_COLUMNS), self.lineage_types, strict=True),
+            lineage,
+            strict=True,
+        ):
+            rows = rows.append_column(name, pa.repeat(pa.scalar(value, kind), rows.num_rows))
+        self.batches.append(rows.select(self.names))
+        self.pending += rows.num_rows
+        if self.pending >= self.batch_rows:
+            self.flush()
+
+    def discard(self, keep: int) -> None:
+        """Drop the buffered rows after the first `keep` (whole added batches)."""
+        kept, total = [], 0
+        for rows in self.batches:
+            if total + rows.num_rows > keep:
+                break
+            kept.append(rows)
+            total += rows.num_rows
+        self.batches, self.pending = kept, total
+
+    def flush(self) -> None:
+        if not self.batches:
+            return
+        rows = pa.concat_tables(self.batches, promote_options="permissive")
+        view = f"_rows_{next(_names)}"
+        targets = [*self.names, *self.constants]
+        selects = [f'"{n}"' for n in self.names] + ["?" for _ in self.constants]
+        self.con.register(view, rows)
+        try:
+            self.con.execute(
+                f"insert into {self.table} ({', '.join(targets)}) "
+                f"select {', '.join(selects)} from {view}",
+                list(self.constants.values()),
+            )
+        finally:
+            self.con.unregister(view)
+        self.written += rows.num_rows
+        self.flushes += 1
+        self.batches, self.pending = [], 0
