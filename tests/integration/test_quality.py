@@ -229,6 +229,17 @@ def test_clean_warehouse_passes_and_is_recorded(settings: Settings, tmp_path: Pa
             "where expectation_type = 'expect_column_values_to_not_be_null'"
         ).fetchone()
     assert not_null == (committed_expectations("expect_column_values_to_not_be_null"),) * 2
+    # Each stored validation (what Data Docs show) counts every expectation it holds.
+    stored = [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in (settings.gx_dir / "uncommitted" / "validations").rglob("*.json")
+    ]
+    assert len(stored) == 10  # nine tables and the SQL rules
+    for validation in stored:
+        statistics = validation["statistics"]
+        assert statistics["evaluated_expectations"] == len(validation["results"]) > 0
+        assert statistics["successful_expectations"] == len(validation["results"])
+    assert sum(len(v["results"]) for v in stored) == report.evaluated
 
 
 def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> None:
