@@ -1,6 +1,9 @@
 {#- One row per CRM order line (its current version as of D) with its
     lifecycle: current state and since when, activation, termination, cycle
-    time and latest submission at its provider. -#}
+    time and latest submission at its provider. A view: the rows are
+    int_order_lines__states' (incremental), aged by int_order_lines__lifecycle,
+    and the as-of date is added where it is read, so a night neither rewrites
+    nor republishes every line. -#}
 with
 
 lifecycle as (
