@@ -46,6 +46,7 @@ class Pipeline:
     def __init__(self, root: Path, project: Path | None = None) -> None:
         self.root = root
         self.left_open: list[str] = []  # write-ahead logs found after the run
+        self.airflow_log = ""  # the good night's (a rerun of the date rewrites the file)
         self.env = {
             **os.environ,
             "BACKOFFICE_LANDING_DIR": str(root / "landing"),
@@ -109,6 +110,8 @@ def night(published_nights, tmp_path_factory):
     assert done.returncode == 0, f"the run through Airflow failed:\n{done.stderr}\n{done.stdout}"
     # what the night's process left open when it ended (backoffice/night/airflow_cli.py)
     pipeline.left_open = sorted(str(p) for p in root.rglob("*") if p.name.endswith("-wal"))
+    log = pipeline.settings.runs_dir / SECOND.isoformat() / "airflow.log"
+    pipeline.airflow_log = log.read_text(encoding="utf-8")
     return pipeline, done, files_before
 
 
@@ -145,6 +148,23 @@ def test_every_task_ran_once_and_succeeded_in_its_pool(night):
         assert t["try_number"] == 1, dict(t)
     assert [t["map_index"] for t in tasks if t["task_id"] == "ingest"] == [-1], "one ingest task"
     assert run_id
+
+
+def test_a_first_night_makes_airflow_ready_in_its_own_process(failed_night):
+    """The copied nights had no Airflow home: the night's own `airflow dags test` process made
+    the metadata database and the writer pool before the DAG ran (one Airflow start instead
+    of three, docs/airflow-dbt.md), and the next night on that home did not make them again."""
+    pipeline, failing, _, _, _ = failed_night
+    home = pipeline.settings.airflow_home
+    assert (home / ".backoffice-ready").is_file()
+    with sqlite3.connect(f"file:{home / 'airflow.db'}?mode=ro", uri=True) as con:
+        pools = dict(con.execute("select pool, slots from slot_pool").fetchall())
+    assert pools.get("duckdb_writer") == 1, pools
+    made = "Airflow database tables created"
+    good = pipeline.airflow_log
+    assert made in good and good.index(made) < good.index("Created dag run"), "not made first"
+    second = (failing.settings.runs_dir / SECOND.isoformat() / "airflow.log").read_text("utf-8")
+    assert "Created dag run" in second and made not in second, "made again on the next night"
 
 
 def test_the_ingest_task_reports_every_feed_and_unchanged_seeds_are_not_reloaded(night):
