@@ -41,13 +41,16 @@ D in Europe/Rome, so a rerun writes exactly the same rows.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fnmatch
 import functools
 import json
 import logging
 import os
+import queue
 import re
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
@@ -108,6 +111,7 @@ PARALLEL_FROM_BYTES = 256 << 20
 PARALLEL_FILE_BYTES = 16 << 20  # a bigger file streams in the loading process instead
 CHUNK_BYTES = 4 << 20  # CSV/NDJSON files sent to a worker together, up to this many bytes
 BYTES_PER_TRANSACTION = 256 << 20
+PARSED_AHEAD_CHUNKS = 1024  # parsed invoice chunks waiting for the loading process (~100 MiB)
 # Type clean rows set-based where the format can (`Format.parse_batches`); False loads
 # every row through `Format.parse`, the reference the set-based path is tested against.
 SET_BASED = True
@@ -189,12 +193,15 @@ def ingest_feed(
     as_of: date,
     *,
     warehouse: Path | None = None,
+    ahead: _ParsedAhead | None = None,
 ) -> FeedLoadReport:
     """Load every new file of one feed delivered on or before `as_of`.
 
     Each feed's load also records what lies outside every feed folder and was
     never recorded (a few directory listings): whichever load runs first that
-    night records it, so no extra scheduler step is needed.
+    night records it, so no extra scheduler step is needed. `ahead`: the feed's
+    files already being parsed by the workers (`ingest_feeds`), used if the feed's
+    recorded files are still those it started from.
     """
     registry = load_registry(settings.registry_path)
     spec = registry.feed(source, feed)
@@ -212,7 +219,9 @@ def ingest_feed(
             for entry in landed_entries(settings.landing_dir, spec, as_of)
             if entry.relative not in recorded
         )
-        if _whole_documents(spec) or settings.ingest_workers > 1:
+        if ahead is not None and ahead.recorded == recorded:
+            _load_in_chunks(settings, batch, entries, ahead.results())
+        elif _whole_documents(spec) or settings.ingest_workers > 1:
             _load_in_chunks(settings, batch, entries)
         else:
             for entry in entries:
@@ -234,10 +243,16 @@ def _whole_documents(feed: Feed) -> bool:
     return fmt.parse_bytes is not None and fmt.read_header is None
 
 
-def _load_in_chunks(settings: Settings, batch: _Batch, entries: Iterator[Landed]) -> None:
+def _load_in_chunks(
+    settings: Settings,
+    batch: _Batch,
+    entries: Iterator[Landed],
+    parsed_ahead: Iterator[tuple[Any, ParsedChunk | None]] | None = None,
+) -> None:
     """Parse the files in chunks (in worker processes once the load is big enough: see
     `_chunks`), and record and insert each chunk here, in order, committing whole
-    transactions. A file the workers do not take is loaded here, streaming, in its turn."""
+    transactions. A file the workers do not take is loaded here, streaming, in its turn.
+    `parsed_ahead`: the same chunks, parsed already (`_ParsedAhead`)."""
     feed = batch.load.feed
     pool = ParsePool(
         feed,
@@ -246,7 +261,8 @@ def _load_in_chunks(settings: Settings, batch: _Batch, entries: Iterator[Landed]
         parse_bytes,  # looked up now: a test may replace it
     )
     with pool:
-        for (chunk, commit_after), parsed in pool.map(_chunks(settings, entries, feed)):
+        parsed_chunks = parsed_ahead or pool.map(_chunks(settings, entries, feed))
+        for (chunk, commit_after), parsed in parsed_chunks:
             if parsed is None:
                 for entry in chunk:
                     batch.add(entry)
@@ -254,6 +270,119 @@ def _load_in_chunks(settings: Settings, batch: _Batch, entries: Iterator[Landed]
                 batch.add_chunk(chunk, parsed)
             if commit_after or batch.full:
                 batch.commit()
+
+
+def ingest_feeds(
+    settings: Settings, as_of: date, *, warehouse: Path | None = None
+) -> dict[str, FeedLoadReport | Exception]:
+    """Every registry feed, as `ingest_feed` loads it: '<source>/<feed>' -> its report, or
+    the exception that stopped it (logged; the other feeds still load), in registry order.
+
+    Why not one feed after the other: the invoices (whole documents, parsed by the worker
+    processes) would keep this process waiting for the workers, then the CSV and NDJSON
+    feeds, parsed here, would leave the workers' core idle. Instead the invoice feeds'
+    files start parsing in the workers first (`_ParsedAhead`), while this process loads
+    the other feeds; their parsed chunks are written last. Both cores stay busy, and
+    every feed loads exactly what `ingest_feed` alone would load.
+    """
+    registry = load_registry(settings.registry_path)
+    names = list(registry.feeds())
+    ahead: dict[tuple[str, str], _ParsedAhead] = {}
+    outcomes: dict[tuple[str, str], FeedLoadReport | Exception] = {}
+    try:
+        if settings.ingest_workers > 1:
+            for source, name in names:
+                spec = registry.feed(source, name)
+                if _whole_documents(spec):
+                    ahead[source, name] = _ParsedAhead(settings, spec, as_of, warehouse)
+        for source, name in sorted(names, key=lambda n: n in ahead):  # parsed ahead: last
+            try:
+                outcomes[source, name] = ingest_feed(
+                    settings,
+                    source,
+                    name,
+                    as_of,
+                    warehouse=warehouse,
+                    ahead=ahead.get((source, name)),
+                )
+            except Exception as failure:  # the other feeds still load
+                log.exception("ingest of feed %s/%s failed", source, name)
+                outcomes[source, name] = failure
+    finally:
+        for parsing in ahead.values():
+            parsing.close()
+    return {f"{source}/{name}": outcomes[source, name] for source, name in names}
+
+
+class _Stopped(Exception):
+    """The parse ahead is no longer wanted (its feed failed, or another did)."""
+
+
+class _ParsedAhead:
+    """One whole-document feed's new files, parsed in chunks by the worker processes in a
+    thread of this process, while the feeds before it load.
+
+    The files are those not recorded when it starts (`recorded`); `ingest_feed` uses the
+    chunks only if the feed's recorded files are still the same then. At most
+    `PARSED_AHEAD_CHUNKS` parsed chunks wait (about 64 invoices each): the workers stop
+    when the loading process is that far behind, so memory stays bounded.
+    """
+
+    _END = object()
+
+    def __init__(self, settings: Settings, feed: Feed, as_of: date, warehouse: Path | None) -> None:
+        path = warehouse or settings.build_warehouse
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = connect_for_writing(path)
+        try:
+            ensure_raw_schema(con, load_registry(settings.registry_path))
+            self.recorded = _recorded_paths(con, feed.source, feed.name)
+        finally:
+            con.close()
+        entries = [
+            entry
+            for entry in landed_entries(settings.landing_dir, feed, as_of)
+            if entry.relative not in self.recorded
+        ]
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=PARSED_AHEAD_CHUNKS)
+        self.stopped = threading.Event()
+        self.pool = ParsePool(feed, settings.registry_path, settings.ingest_workers, parse_bytes)
+        self.thread = threading.Thread(
+            target=self._parse,
+            args=(_chunks(settings, iter(entries), feed),),
+            name=f"ingest-ahead-{feed.source}-{feed.name}",
+            daemon=True,
+        )
+        self.thread.start()
+
+    def _parse(self, chunks: Iterator[Chunk]) -> None:
+        try:
+            with self.pool:
+                for item in self.pool.map(chunks):
+                    self.queue.put(item)
+                    if self.stopped.is_set():
+                        raise _Stopped
+        except _Stopped:
+            return
+        except BaseException as failure:  # raised in the loading process, in its turn
+            self.queue.put(failure)
+            return
+        self.queue.put(self._END)
+
+    def results(self) -> Iterator[tuple[Any, ParsedChunk | None]]:
+        """The parsed chunks in order, as `ParsePool.map` gives them."""
+        while (item := self.queue.get()) is not self._END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop the parse if it still runs (its workers are killed) and wait for it."""
+        self.stopped.set()
+        while self.thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self.queue.get(timeout=0.1)  # a full queue must not keep it waiting
+        self.thread.join()
 
 
 Chunk = tuple[tuple[list[Landed], bool], list[ChunkItem] | None, bool]
@@ -481,6 +610,7 @@ class _Batch:
         )
         self.landed = BatchWriter(con, "raw.landed_files", _MANIFEST_COLUMNS, {})
         self.last_header = _last_header(con, feed.source, feed.name)  # schema drift
+        self.has_header = get_format(feed.format).read_header is not None
         self.counts = dict.fromkeys(
             ("loaded", "redelivery", "unreadable", "unexpected", "rows", "quarantined"), 0
         )
@@ -647,7 +777,10 @@ class _Batch:
 
         The header goes into the manifest (marts.schema_drift reads it) when the file
         loads or is refused for its header; the drift sentence then prefixes the reason.
+        A format without a header row (FatturaPA) is not asked, file after file.
         """
+        if not self.has_header:
+            return None, ""
         try:
             header = read_header(Path(landed.entry.path), self.load.feed)
         except (FileUnreadable, UnicodeError, OSError):
