@@ -971,3 +971,64 @@ def test_set_based_typing_loads_exactly_what_row_by_row_typing_loads(
         "and reason is null order by state_at limit 1",
     )
     assert state_at[0] == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)  # 1/3/2026 10:00 in Rome
+
+
+# --- every feed at once: invoices parsed ahead while the other feeds load -----------------
+
+
+def test_feeds_loaded_together_load_what_each_feed_alone_loads(generated, tmp_path, monkeypatch):
+    """ingest_feeds has the workers parse the invoices while the CSV and NDJSON feeds load
+    here; every table, count and reason is what one feed after the other gives."""
+    monkeypatch.setattr(ingest, "CHUNK_FILES", 4)  # several chunks, each parsed in a worker
+    env = {"BACKOFFICE_INGEST_WORKERS": "2", "BACKOFFICE_INGEST_PARALLEL_FROM": "0"}
+    alone = _with(generated, tmp_path / "alone", **env)
+    expected = {f"{s}/{f}": r for (s, f), r in _ingest_all(alone, D2).items()}
+    together = _with(generated, tmp_path / "together", **env)
+    outcomes = ingest.ingest_feeds(together, D2)
+    assert list(outcomes) == list(expected)  # the registry's order
+    assert {name: r.to_dict() for name, r in outcomes.items()} == expected
+    assert _snapshot(together.build_warehouse) == _snapshot(alone.build_warehouse)
+    again = ingest.ingest_feeds(together, D2)  # a rerun: nothing new
+    assert all(r.files_loaded == 0 for r in again.values())
+
+
+def test_a_feed_that_fails_does_not_stop_the_others(generated, tmp_path, monkeypatch):
+    """A worker dies while the invoices are parsed ahead: that feed fails whole (nothing of
+    it loaded), the other feeds load, and the rerun loads the invoices."""
+    settings = _with(
+        generated,
+        tmp_path / "data",
+        BACKOFFICE_INGEST_WORKERS="2",
+        BACKOFFICE_INGEST_PARALLEL_FROM="0",
+    )
+    real_receive = columnar._receive
+
+    def kill_then_receive(tag, process):
+        process.kill()
+        process.wait()
+        return real_receive(tag, process)
+
+    real_parse = ingest.parse_rows
+
+    def broken_orders(path, feed):
+        if feed.source == "nuvola" and feed.name == "orders":
+            raise OSError("the disk is gone")
+        return real_parse(path, feed)
+
+    monkeypatch.setattr(columnar, "_receive", kill_then_receive)
+    monkeypatch.setattr(ingest, "parse_rows", broken_orders)
+    outcomes = ingest.ingest_feeds(settings, D2)
+    failed = {name: r for name, r in outcomes.items() if isinstance(r, Exception)}
+    assert sorted(failed) == ["alfa/invoices", "nuvola/orders"]
+    assert "an ingest worker process stopped" in str(failed["alfa/invoices"])
+    assert all(r.files_loaded > 0 for n, r in outcomes.items() if n not in failed)
+    assert _query(
+        settings,
+        "select count(*) from raw.landed_files where feed = 'invoices' and source = 'alfa'",
+    ) == [(0,)]
+
+    monkeypatch.undo()
+    rerun = ingest.ingest_feeds(settings, D2)
+    assert rerun["alfa/invoices"].files_loaded > 0
+    assert rerun["nuvola/orders"].files_loaded > 0
+    assert rerun["crm/signed_orders"].files_loaded == 0
