@@ -150,23 +150,6 @@ def test_every_task_ran_once_and_succeeded_in_its_pool(night):
     assert run_id
 
 
-def test_a_first_night_makes_airflow_ready_in_its_own_process(failed_night):
-    """The copied nights had no Airflow home: the night's own `airflow dags test` process made
-    the metadata database and the writer pool before the DAG ran (one Airflow start instead
-    of three, docs/airflow-dbt.md), and the next night on that home did not make them again."""
-    pipeline, failing, _, _, _ = failed_night
-    home = pipeline.settings.airflow_home
-    assert (home / ".backoffice-ready").is_file()
-    with sqlite3.connect(f"file:{home / 'airflow.db'}?mode=ro", uri=True) as con:
-        pools = dict(con.execute("select pool, slots from slot_pool").fetchall())
-    assert pools.get("duckdb_writer") == 1, pools
-    made = "Airflow database tables created"
-    good = pipeline.airflow_log
-    assert made in good and good.index(made) < good.index("Created dag run"), "not made first"
-    second = (failing.settings.runs_dir / SECOND.isoformat() / "airflow.log").read_text("utf-8")
-    assert "Created dag run" in second and made not in second, "made again on the next night"
-
-
 def test_the_ingest_task_reports_every_feed_and_unchanged_seeds_are_not_reloaded(night):
     """What the UI shows of the one ingest task (each feed's counts in its XCom) and of the
     seeds' task on a night whose seeds did not change (its XCom says why it did nothing)."""
@@ -266,3 +249,22 @@ def test_a_failed_model_fails_its_layer_named_in_the_task_log(failed_night):
     # nothing was published: the readers keep the good night
     assert publish.current_publication(pipeline.settings) == before
     assert pipeline.exceptions() == exceptions_before
+
+
+def test_a_first_night_makes_airflow_ready_in_its_own_process(failed_night):
+    """After the failed night (a rerun of the date replaces its run, so this comes last).
+
+    The copied nights had no Airflow home: the night's own `airflow dags test` process made
+    the metadata database and the writer pool before the DAG ran (one Airflow start instead
+    of three, docs/airflow-dbt.md), and the next night on that home did not make them again."""
+    pipeline, failing, _, _, _ = failed_night
+    home = pipeline.settings.airflow_home
+    assert (home / ".backoffice-ready").is_file()
+    with sqlite3.connect(f"file:{home / 'airflow.db'}?mode=ro", uri=True) as con:
+        pools = dict(con.execute("select pool, slots from slot_pool").fetchall())
+    assert pools.get("duckdb_writer") == 1, pools
+    made = "Airflow database tables created"
+    good = pipeline.airflow_log
+    assert made in good and good.index(made) < good.index("Created dag run"), "not made first"
+    second = (failing.settings.runs_dir / SECOND.isoformat() / "airflow.log").read_text("utf-8")
+    assert "Created dag run" in second and made not in second, "made again on the next night"
