@@ -21,7 +21,8 @@ costs little more than its rows), which also say which rows are *surely fine*:
 
 Every other row goes through the Python reference path (`delimited._row`), which alone
 writes reasons: what is loaded, what is quarantined and why are the same either way
-(tests/integration/test_ingest_typing.py compares both paths table by table). A feed
+(tests/unit/parsers/test_arrowtyping.py compares both on every odd cell,
+tests/integration/test_ingest.py table by table). A feed
 whose dialect or rules have no exact twin here (a strftime code other than
 %d %m %Y %H %M %S, a rule declared without `holds`) is typed entirely in Python.
 """
