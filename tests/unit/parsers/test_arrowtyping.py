@@ -255,3 +255,8 @@ def test_a_feed_without_an_arrow_twin_is_typed_in_python(tmp_path):
     reference, batches, typed = _both(path, odd)
     assert batches == reference and typed == 0
     assert all(len(v) == len(TABLES[feed.kind].names) for v in reference.values())
+
+
+def test_the_whitespace_arrow_leaves_to_python_is_what_str_strip_strips():
+    every = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert every == arrowtyping._PY_WHITESPACE
