@@ -145,3 +145,43 @@ def test_incremental_nights_equal_full_rebuilds(published_nights, copy):
     assert not rerun["is_full_rebuild"]
     assert rerun["order_lines_in_scope"] <= again["order_lines_in_scope"]
     assert differences(copy.build_warehouse, published[later], later) == {}
+
+
+def test_the_line_marts_are_views_over_the_kept_rows(published_nights):
+    """marts.order_lines and marts.invoice_lines: views adding the date to the incremental rows.
+
+    The publication carries their SQL, not a copy of every line: the kept tables' rows with
+    the night's as_of (and each order line's age) added where they are read.
+    """
+    later = published_nights.dates[1]
+    with duckdb.connect(str(published_nights.publications[later]), read_only=True) as con:
+        kinds = dict(
+            con.execute(
+                "select table_name, table_type from information_schema.tables "
+                "where table_schema = 'marts' and table_name in ('order_lines', 'invoice_lines')"
+            ).fetchall()
+        )
+        assert kinds == {"order_lines": "VIEW", "invoice_lines": "VIEW"}
+        parts_of = {
+            name
+            for (name,) in con.execute(
+                "select distinct table_schema || '.' || table_name from publication.parts"
+            ).fetchall()
+        }
+        assert "marts.order_lines" not in parts_of and "marts.invoice_lines" not in parts_of
+        assert "intermediate.int_invoice_lines__judgements" in parts_of
+        for mart, kept in (
+            ("marts.order_lines", "intermediate.int_order_lines__states"),
+            ("marts.invoice_lines", "intermediate.int_invoice_lines__judgements"),
+        ):
+            rows, dates, kept_rows = con.execute(
+                f"select count(*), list(distinct as_of), (select count(*) from {kept}) from {mart}"
+            ).fetchone()
+            assert rows == kept_rows > 0
+            assert dates == [later]
+        # the age is the night's: business days from the state's start to D, as RULES.md says
+        ages = con.execute(
+            "select count(*), count(*) filter (where state_age_business_days is null) "
+            "from marts.order_lines"
+        ).fetchone()
+        assert ages[0] > 0 and ages[1] == 0
