@@ -643,8 +643,9 @@ def _build_data_docs(context: Any, validations: list[Any], fingerprint: str) -> 
     )
     templates = Path(context.root_directory) / TEMPLATES_KEPT / "compiled.marshal"
     known = _load_templates(templates)
-    with _index_reads_verdicts(context):
-        context.build_data_docs(resource_identifiers=[*([] if rendered else suites), *validations])
+    wanted = _Wanted([*([] if rendered else suites), *validations])
+    with _index_reads_verdicts(context), _results_listed_once(context):
+        context.build_data_docs(resource_identifiers=wanted)
     stamp.write_text(fingerprint, encoding="utf-8")
     if set(_COMPILED_TEMPLATES) != known:
         templates.parent.mkdir(parents=True, exist_ok=True)
@@ -652,6 +653,48 @@ def _build_data_docs(context: Any, validations: list[Any], fingerprint: str) -> 
     from backoffice.audit.docs import make_data_docs_offline_dir
 
     make_data_docs_offline_dir(docs)
+
+
+class _Wanted(list):
+    """The pages to render, as GX's list, asked "is this key one of them?" by hash.
+
+    Each section of Data Docs walks every key of its store (every night's validations kept)
+    and asks whether it is to be rendered: a list compares it with each wanted key in turn
+    (12,910 comparisons for 63 nights kept); this answers from a set of the same keys
+    (GX's keys hash as they compare: by their tuple).
+    """
+
+    def __init__(self, keys: Iterable[Any]) -> None:
+        super().__init__(keys)
+        self._keys = frozenset(self)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+
+@contextlib.contextmanager
+def _results_listed_once(context: Any) -> Iterator[None]:
+    """While Data Docs are built, the validation results store lists its keys once.
+
+    The validations' and profiling sections and the index each list every stored
+    validation (a walk of the store's folders, each path parsed into a key), five times a
+    build, a cost growing with every night kept. Nothing is stored while Data Docs are
+    built (they are written to their own site store), so the first listing is every
+    listing's: each caller gets its own copy of it.
+    """
+    store = context.validation_results_store
+    listed: list[Any] = []
+
+    def list_keys() -> list[Any]:
+        if not listed:
+            listed.append(type(store).list_keys(store))
+        return list(listed[0])
+
+    store.list_keys = list_keys
+    try:
+        yield
+    finally:
+        del store.list_keys
 
 
 @contextlib.contextmanager

@@ -253,6 +253,20 @@ def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> No
     assert snapshot(settings.gx_dir / "data_docs" / "expectations") == suite_pages
     index = last.data_docs_index.read_text(encoding="utf-8")
     assert "run-1" in index and "run-2" in index
+    # The same index as GX builds when each section and the index list the store themselves
+    # and look each key up in a list (only the verdicts read as JSON, as before).
+    import great_expectations as gx
+
+    from backoffice.audit.docs import make_data_docs_offline_dir
+    from backoffice.quality import _index_reads_verdicts
+
+    context = gx.get_context(mode="file", context_root_dir=str(settings.gx_dir))
+    run_2 = [k for k in context.validation_results_store.list_keys() if "run-2" in str(k)]
+    assert len(run_2) == 10
+    with _index_reads_verdicts(context):
+        context.build_data_docs(resource_identifiers=run_2)
+    make_data_docs_offline_dir(settings.gx_dir / "data_docs")
+    assert last.data_docs_index.read_text(encoding="utf-8") == index
     # Data Docs' templates, compiled once, are kept for the next runs (a night compiles none).
     templates = settings.gx_dir / "uncommitted" / "templates" / "compiled.marshal"
     assert templates.stat().st_size > 0
