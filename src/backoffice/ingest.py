@@ -111,7 +111,7 @@ PARALLEL_FROM_BYTES = 256 << 20
 PARALLEL_FILE_BYTES = 16 << 20  # a bigger file streams in the loading process instead
 CHUNK_BYTES = 4 << 20  # CSV/NDJSON files sent to a worker together, up to this many bytes
 BYTES_PER_TRANSACTION = 256 << 20
-PARSED_AHEAD_CHUNKS = 1024  # parsed invoice chunks waiting for the loading process (~100 MiB)
+PARSED_AHEAD_CHUNKS = 2048  # parsed invoice chunks waiting for the loading process (~200 MiB)
 # Type clean rows set-based where the format can (`Format.parse_batches`); False loads
 # every row through `Format.parse`, the reference the set-based path is tested against.
 SET_BASED = True
