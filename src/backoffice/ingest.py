@@ -293,8 +293,12 @@ def ingest_feeds(
         if settings.ingest_workers > 1:
             for source, name in names:
                 spec = registry.feed(source, name)
-                if _whole_documents(spec):
+                if not _whole_documents(spec):
+                    continue
+                try:
                     ahead[source, name] = _ParsedAhead(settings, spec, as_of, warehouse)
+                except Exception:  # the feed's own load, in its turn, says what is wrong
+                    log.warning("%s/%s: not parsed ahead", source, name, exc_info=True)
         for source, name in sorted(names, key=lambda n: n in ahead):  # parsed ahead: last
             try:
                 outcomes[source, name] = ingest_feed(
