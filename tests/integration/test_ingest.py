@@ -1032,3 +1032,32 @@ def test_a_feed_that_fails_does_not_stop_the_others(generated, tmp_path, monkeyp
     assert rerun["alfa/invoices"].files_loaded > 0
     assert rerun["nuvola/orders"].files_loaded > 0
     assert rerun["crm/signed_orders"].files_loaded == 0
+
+
+def test_the_public_samples_load_the_same_through_both_paths(tmp_path, monkeypatch):
+    """TM Forum's v5 event examples (as NDJSON lines: the state change typed by Arrow, the
+    others refused by Python) and the official FatturaPA samples load, and are quarantined
+    with their reasons, the same way with and without set-based typing."""
+    reference_dir = Settings.from_env({}).reference_dir
+    examples = sorted((reference_dir / "tmforum/tmf622/v5-examples").glob("*Event*.json"))
+    lines = [json.dumps(json.loads(e.read_text(encoding="utf-8"))) for e in examples]
+    landing = tmp_path / "landing"
+    for feed in ("orders", "activations"):
+        _put(landing, f"alfa/{feed}/2026-03-02/events.ndjson", "\n".join(lines) + "\n")
+    state_change = next(line for line in lines if '"ProductOrderStateChangeEvent"' in line)
+    _put(landing, "alfa/activations/2026-03-02/only_changes.ndjson", state_change + "\n")
+    for sample in sorted((reference_dir / "fatturapa/samples/official-sdi").glob("*.xml")):
+        _put(landing, f"alfa/invoices/2026-03-02/{sample.name}", sample.read_bytes())
+    snapshots, reports = [], []
+    for set_based in (False, True):
+        monkeypatch.setattr(ingest, "SET_BASED", set_based)
+        settings = Settings(
+            project_dir=PROJECT_DIR, landing_dir=landing, data_dir=tmp_path / str(set_based)
+        )
+        reports.append(_ingest_all(settings, D1))
+        snapshots.append(_snapshot(settings.build_warehouse))
+    assert reports[0] == reports[1]
+    assert snapshots[0] == snapshots[1]
+    events = snapshots[1]["provider_order_events"]
+    assert len(events) == 4 and {e[3] for e in events} == {"1", "2"}  # two lines, two items
+    assert len(snapshots[1]["quarantine"]) >= len(lines)  # the other events, with reasons

@@ -85,6 +85,7 @@ def _class(chars: str) -> str:
 
 _SPACE = _class(_PY_WHITESPACE)
 _EDGE = f"^{_SPACE}|{_SPACE}$"  # Python whitespace at either end of a cell
+EDGE_SPACE = _EDGE
 
 
 _FIELD_OF = {"%d": pc.day, "%m": pc.month, "%Y": pc.year, "%H": pc.hour, "%M": pc.minute}
@@ -220,6 +221,13 @@ def _typer(column: Column, dialect: Dialect) -> Typer | None:
 
         return local_time
     return None
+
+
+def instant_typer() -> Typer:
+    """ISO 8601 instants with their offset (values.parse_iso_instant's strict subset)."""
+    typer = _typer(Column("instant", "timestamp"), Dialect(timestamp_format=ISO8601))
+    assert typer is not None
+    return typer
 
 
 def _moji_pattern(encoding: str) -> str | None:

@@ -5,6 +5,10 @@ productOrderItem), `activations` feeds ProductOrderStateChangeEvents (one
 record per itemStateChange). JSON numbers are read as Decimal, never float.
 States are kept as landed: mapping them is the registry's job, and a state
 nobody mapped must reach the warehouse to be reported.
+
+`parse_tmf622_batches`, which ingest uses, gives the same records; for state-change
+events (the larger feed) the lines Arrow's JSON reader can vouch for are typed
+set-based and yielded as Arrow `Rows`, the others through the same per-line code.
 """
 
 from __future__ import annotations
@@ -15,12 +19,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from backoffice.parsers import rules
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+
+from backoffice.parsers import arrowtyping, rules
 from backoffice.parsers.encoding import prove_encoding
 from backoffice.parsers.formats import Format
-from backoffice.parsers.records import Record, Rejection
+from backoffice.parsers.records import Record, Rejection, Rows
 from backoffice.parsers.values import check_decimal, check_int, parse_iso_instant
 from backoffice.registry import Feed
+from backoffice.warehouse.tables import TABLES
 
 # The events' own names for the fields the row rules judge.
 NAMES = {
@@ -237,9 +246,151 @@ def _monthly_price(prices: Any) -> Decimal:
         raise _Bad(f"price.dutyFreeAmount.value {value} {exc}") from None
 
 
+# --- state-change events typed set-based ---------------------------------------------
+
+WHOLE_FILE_LIMIT = 64 << 20  # a bigger file streams line by line through parse_tmf622
+_STATE_CHANGES = pa.schema(
+    [
+        ("eventId", pa.string()),
+        ("eventTime", pa.string()),
+        ("eventType", pa.string()),
+        (
+            "event",
+            pa.struct(
+                [
+                    (
+                        "productOrder",
+                        pa.struct(
+                            [
+                                ("id", pa.string()),
+                                (
+                                    "itemStateChange",
+                                    pa.list_(
+                                        pa.struct([("itemId", pa.string()), ("state", pa.string())])
+                                    ),
+                                ),
+                            ]
+                        ),
+                    )
+                ],
+            ),
+        ),
+    ]
+)
+_INSTANT = arrowtyping.instant_typer()
+
+
+def parse_tmf622_batches(path: Path, feed: Feed) -> Iterator[Record | Rejection | Rows]:
+    """The records of `parse_tmf622`. For state-change events, a file (up to
+    WHOLE_FILE_LIMIT) is read by Arrow's JSON reader into typed columns against the few
+    fields used, and a line whose every value Arrow vouches for is loaded as `Rows`; the
+    other lines go through `_line`, in their turn. A file Arrow reads differently from
+    the line-by-line parse (a value of another JSON type than the schema's, a repeated
+    key, a blank line, two objects on a line) goes through `parse_tmf622` whole."""
+    if feed.kind != "provider_order_events" or path.stat().st_size > WHOLE_FILE_LIMIT:
+        yield from parse_tmf622(path, feed)
+        return
+    skip = prove_encoding(path, "utf-8", f"{feed.source}/{feed.name}")
+    data = path.read_bytes()[skip:]
+    typed = _state_changes(data, feed.source)
+    if typed is None:
+        yield from parse_tmf622(path, feed)
+        return
+    rows, others = typed
+    if others:
+        lines = data.split(b"\n")
+        for index in others:
+            yield from _line(lines[index] + b"\n", index + 1, feed)
+    if rows.num_rows:
+        yield Rows(feed.kind, rows)
+
+
+def _state_changes(data: bytes, source: str) -> tuple[pa.Table, list[int]] | None:
+    """(the records of the lines Arrow vouches for, the other lines' positions), or None
+    when Arrow might not read the file line for line as `_line` does."""
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    opened = data.startswith(b"{") + data.count(b"\n{")
+    closed = data.count(b"}\n") + data.count(b"}\r\n") + data.rstrip(b"\r").endswith(b"}")
+    if not lines or opened != lines or closed != lines:
+        return None  # a blank line, a line not one whole object (or more than one)
+    try:
+        events = pa_json.read_json(
+            pa.BufferReader(data),
+            read_options=pa_json.ReadOptions(use_threads=False),
+            parse_options=pa_json.ParseOptions(
+                explicit_schema=_STATE_CHANGES, unexpected_field_behavior="ignore"
+            ),
+        ).combine_chunks()
+    except (pa.ArrowException, UnicodeError):
+        return None
+    if events.num_rows != lines:
+        return None
+    order = pc.struct_field(events["event"].chunk(0), "productOrder")
+    changes = pc.struct_field(order, "itemStateChange")
+    event_id = events["eventId"].chunk(0)
+    state_at, instant_ok = _INSTANT(events["eventTime"].chunk(0))
+    line_ok = pc.and_(
+        pc.fill_null(
+            pc.equal(events["eventType"].chunk(0), EXPECTED_EVENT["provider_order_events"]), False
+        ),
+        pc.and_(_id_ok(event_id, required=True), pc.fill_null(instant_ok, False)),
+    )
+    order_id = pc.struct_field(order, "id")
+    line_ok = pc.and_(line_ok, pc.and_(pc.is_valid(order), _id_ok(order_id, required=False)))
+    line_ok = pc.and_(line_ok, pc.fill_null(pc.greater(pc.list_value_length(changes), 0), False))
+    # one record per state change; a line is typed here only if every change is fine
+    parents = pc.list_parent_indices(changes)
+    flat = pc.list_flatten(changes)
+    item, state = pc.struct_field(flat, "itemId"), pc.struct_field(flat, "state")
+    values = {
+        "provider": pa.repeat(pa.scalar(source, pa.string()), len(flat)),
+        "event_id": pc.take(event_id, parents),
+        "provider_order_id": pc.take(_id_value(order_id), parents),
+        "order_line_id": item,
+        "provider_state": state,
+        "state_at": pc.take(state_at, parents),
+        "reason": pa.nulls(len(flat), pa.string()),
+    }
+    change_ok = pc.and_(pc.is_valid(flat), pc.and_(_id_ok(item, True), _id_ok(state, True)))
+    holds = rules.holds_arrow("provider_order_events", values.__getitem__)
+    if holds is not None:
+        change_ok = pc.and_(change_ok, holds)
+    change_ok = pc.fill_null(change_ok, False)
+    bad_lines = pc.unique(pc.filter(parents, pc.invert(change_ok)))
+    line_ok = pc.and_not(
+        line_ok,
+        pc.is_in(pa.array(range(lines), pa.int64()), value_set=pc.cast(bad_lines, pa.int64())),
+    )
+    line_ok = pc.fill_null(line_ok, False)
+    keep = pc.take(line_ok, parents)
+    table = TABLES["provider_order_events"]
+    rows = pa.table({name: pc.filter(values[name], keep) for name in table.names})
+    rows = rows.append_column(
+        arrowtyping.SOURCE_ROW, pc.cast(pc.add(pc.filter(parents, keep), 1), pa.string())
+    )
+    others = pc.indices_nonzero(pc.invert(line_ok)).to_pylist()
+    return rows, others
+
+
+def _id_ok(values: pa.Array, required: bool) -> pa.Array:
+    """An identifier as `_id` / `_optional_id` read it, with no whitespace at its ends (its
+    value is then the text itself; `_optional_id` strips)."""
+    present = pc.fill_null(pc.not_equal(values, ""), False)
+    clean = pc.invert(pc.fill_null(pc.match_substring_regex(values, arrowtyping.EDGE_SPACE), False))
+    return pc.and_(present, clean) if required else pc.or_(pc.invert(present), clean)
+
+
+def _id_value(values: pa.Array) -> pa.Array:
+    """`_optional_id`: null and "" are no identifier."""
+    return pc.if_else(
+        pc.fill_null(pc.equal(values, ""), False), pa.scalar(None, pa.string()), values
+    )
+
+
 FORMAT = Format(
     name="tmf622_ndjson",
     kinds=frozenset(EXPECTED_EVENT),
     parse=parse_tmf622,
+    parse_batches=parse_tmf622_batches,
     description="TM Forum TMF622 v5 product-order events, one JSON object per line",
 )

@@ -260,3 +260,111 @@ def test_a_feed_without_an_arrow_twin_is_typed_in_python(tmp_path):
 def test_the_whitespace_arrow_leaves_to_python_is_what_str_strip_strips():
     every = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
     assert every == arrowtyping._PY_WHITESPACE
+
+
+# --- TMF622 state-change events (tmf622.parse_tmf622_batches) ---------------------------
+
+GOOD_EVENT = (
+    '{"eventId": "E1", "eventTime": "2026-03-02T10:00:00.123+01:00", "eventType": '
+    '"ProductOrderStateChangeEvent", "event": {"productOrder": {"id": "A-1", "href": "x", '
+    '"itemStateChange": [{"itemId": "SO-1-01", "state": "completed"}, '
+    '{"itemId": "SO-1-02", "state": "held", "extra": 1}]}}}'
+)
+ODD_EVENTS = [
+    GOOD_EVENT.replace('"E1"', '"  E1 "'),
+    GOOD_EVENT.replace('"E1"', '"   "'),
+    GOOD_EVENT.replace('"E1"', '""'),
+    GOOD_EVENT.replace('"E1"', "null"),
+    GOOD_EVENT.replace('"A-1"', '""'),
+    GOOD_EVENT.replace('"A-1"', '"A-1\u00a0"'),
+    GOOD_EVENT.replace('"eventType"', '"@type"'),
+    GOOD_EVENT.replace("ProductOrderStateChangeEvent", "ProductOrderCreateEvent"),
+    GOOD_EVENT.replace("2026-03-02T10:00:00.123+01:00", "2026-03-02T10:00:00"),
+    GOOD_EVENT.replace("2026-03-02T10:00:00.123+01:00", "2026-03-02 10:00:00Z"),
+    GOOD_EVENT.replace("2026-03-02T10:00:00.123+01:00", "2026-02-30T10:00:00Z"),
+    GOOD_EVENT.replace("2026-03-02T10:00:00.123+01:00", "2000-01-01T00:30:00+01:00"),
+    GOOD_EVENT.replace("2026-03-02T10:00:00.123+01:00", "2026-03-02T10:00:00.1234567Z"),
+    GOOD_EVENT.replace('"SO-1-01"', '""'),
+    GOOD_EVENT.replace('"SO-1-01"', "null"),
+    GOOD_EVENT.replace('"completed"', '"partiallyDelivered"'),
+    GOOD_EVENT.replace('"completed"', '" completed"'),
+    GOOD_EVENT.replace('"itemStateChange": [', '"itemStateChange": [null, '),
+    GOOD_EVENT.replace(
+        '"itemStateChange": [{"itemId": "SO-1-01", "state": "completed"}, '
+        '{"itemId": "SO-1-02", "state": "held", "extra": 1}]',
+        '"itemStateChange": []',
+    ),
+    GOOD_EVENT.replace('"productOrder": {', '"other": {'),
+]
+# Each of these makes Arrow's reading of the file differ from the line-by-line parse (or
+# not provably the same): the whole file goes through Python.
+WHOLE_FILE_EVENTS = [
+    GOOD_EVENT.replace('"E1"', "17"),
+    GOOD_EVENT.replace('"A-1"', "4711"),
+    GOOD_EVENT.replace('"E1"', '"E1", "eventId": "E2"'),
+    GOOD_EVENT + " " + GOOD_EVENT,
+    "{not json}",
+    "",
+    "   ",
+    "[1, 2]",
+    GOOD_EVENT.replace('"itemStateChange": [', '"itemStateChange": ["x", '),
+]
+
+
+def _events(tmp_path: Path, lines: list[str], ending: str = "\n", bom: bool = False) -> Path:
+    path = tmp_path / "events.ndjson"
+    text = ending.join(lines) + ending
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def _tmf_both(path: Path) -> tuple[list, list, int]:
+    from backoffice.parsers.tmf622 import parse_tmf622, parse_tmf622_batches
+
+    feed = REGISTRY.feed("alfa", "activations")
+    names = TABLES[feed.kind].names
+
+    def flatten(items) -> tuple[list, int]:
+        out, typed = [], 0
+        for item in items:
+            if isinstance(item, Record):
+                out.append((item.source_row, tuple(_normal(item.values[n]) for n in names)))
+            elif isinstance(item, Rejection):
+                out.append((item.source_row, item.reason, item.raw))
+            else:
+                typed += item.rows.num_rows
+                for row in item.rows.to_pylist():
+                    out.append((row["_source_row"], tuple(_normal(row[n]) for n in names)))
+        return sorted(out, key=repr), typed
+
+    reference, _ = flatten(parse_tmf622(path, feed))
+    batches, typed = flatten(parse_tmf622_batches(path, feed))
+    return reference, batches, typed
+
+
+@pytest.mark.parametrize(("ending", "bom"), [("\n", False), ("\r\n", True)], ids=["lf", "crlf-bom"])
+def test_each_odd_event_gets_the_reference_outcome(tmp_path, ending, bom):
+    lines = []
+    for odd in ODD_EVENTS:
+        lines += [GOOD_EVENT, odd]
+    lines.append(GOOD_EVENT)
+    reference, batches, typed = _tmf_both(_events(tmp_path, lines, ending, bom))
+    assert batches == reference
+    rejected = sum(1 for item in reference if isinstance(item[1], str))
+    assert 0 < rejected < len(ODD_EVENTS)
+    # the good lines (two state changes each), and the odd ones that are good too: an
+    # unknown state, an empty order id
+    assert typed == 2 * (len(ODD_EVENTS) + 1 + 2)
+
+
+@pytest.mark.parametrize("odd", WHOLE_FILE_EVENTS)
+def test_a_file_arrow_might_read_otherwise_goes_through_python_whole(tmp_path, odd):
+    reference, batches, typed = _tmf_both(_events(tmp_path, [GOOD_EVENT, odd, GOOD_EVENT]))
+    assert batches == reference and typed == 0
+
+
+def test_a_last_line_without_its_newline_is_read_the_same(tmp_path):
+    path = tmp_path / "events.ndjson"
+    path.write_text(GOOD_EVENT + "\n" + ODD_EVENTS[0] + "\n" + GOOD_EVENT, encoding="utf-8")
+    reference, batches, typed = _tmf_both(path)
+    assert batches == reference and typed == 4
