@@ -231,8 +231,12 @@ def start_first_parse(settings: Settings, env: dict[str, str]) -> subprocess.Pop
     or None when there is a parse to start from (`partial_parse.msgpack`): then the night's
     first layer only checks it, as every night does. `env` is the night's environment (the
     profile's warehouse path and settings are part of what dbt's parse is valid for).
+
+    Its own process imports dbt again: about 2.5 s more CPU than the parse inside the night
+    (docs/airflow-dbt.md), which pays in wall time only with a core to spare; on one core it
+    is not started.
     """
-    if (target_dir(settings) / "partial_parse.msgpack").exists():
+    if (os.cpu_count() or 1) < 2 or (target_dir(settings) / "partial_parse.msgpack").exists():
         return None
     process = subprocess.Popen(
         [sys.executable, "-m", "backoffice.dbt_runner", PARSING],
