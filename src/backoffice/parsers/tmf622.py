@@ -14,11 +14,13 @@ set-based and yielded as Arrow `Rows`, the others through the same per-line code
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
@@ -27,7 +29,7 @@ from backoffice.parsers import arrowtyping, rules
 from backoffice.parsers.encoding import prove_encoding
 from backoffice.parsers.formats import Format
 from backoffice.parsers.records import Record, Rejection, Rows
-from backoffice.parsers.values import check_decimal, check_int, parse_iso_instant
+from backoffice.parsers.values import INT_LIMIT, check_decimal, check_int, parse_iso_instant
 from backoffice.registry import Feed
 from backoffice.warehouse.tables import TABLES
 
@@ -287,12 +289,13 @@ def parse_tmf622_batches(path: Path, feed: Feed) -> Iterator[Record | Rejection 
     other lines go through `_line`, in their turn. A file Arrow reads differently from
     the line-by-line parse (a value of another JSON type than the schema's, a repeated
     key, a blank line, two objects on a line) goes through `parse_tmf622` whole."""
-    if feed.kind != "provider_order_events" or path.stat().st_size > WHOLE_FILE_LIMIT:
+    if path.stat().st_size > WHOLE_FILE_LIMIT:
         yield from parse_tmf622(path, feed)
         return
     skip = prove_encoding(path, "utf-8", f"{feed.source}/{feed.name}")
     data = path.read_bytes()[skip:]
-    typed = _state_changes(data, feed.source)
+    typing = _state_changes if feed.kind == "provider_order_events" else _create_events
+    typed = typing(data, feed.source)
     if typed is None:
         yield from parse_tmf622(path, feed)
         return
@@ -305,9 +308,9 @@ def parse_tmf622_batches(path: Path, feed: Feed) -> Iterator[Record | Rejection 
         yield Rows(feed.kind, rows)
 
 
-def _state_changes(data: bytes, source: str) -> tuple[pa.Table, list[int]] | None:
-    """(the records of the lines Arrow vouches for, the other lines' positions), or None
-    when Arrow might not read the file line for line as `_line` does."""
+def _read_events(data: bytes, schema: pa.Schema) -> pa.Table | None:
+    """The file's events, one row per line, in the schema's fields; None when Arrow might
+    not read the file line for line as `_line` does."""
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
     opened = data.startswith(b"{") + data.count(b"\n{")
     closed = data.count(b"}\n") + data.count(b"}\r\n") + data.rstrip(b"\r").endswith(b"}")
@@ -318,12 +321,19 @@ def _state_changes(data: bytes, source: str) -> tuple[pa.Table, list[int]] | Non
             pa.BufferReader(data),
             read_options=pa_json.ReadOptions(use_threads=False),
             parse_options=pa_json.ParseOptions(
-                explicit_schema=_STATE_CHANGES, unexpected_field_behavior="ignore"
+                explicit_schema=schema, unexpected_field_behavior="ignore"
             ),
         ).combine_chunks()
     except (pa.ArrowException, UnicodeError):
         return None
-    if events.num_rows != lines:
+    return events if events.num_rows == lines else None
+
+
+def _state_changes(data: bytes, source: str) -> tuple[pa.Table, list[int]] | None:
+    """(the records of the lines Arrow vouches for, the other lines' positions), or None
+    when the whole file goes through `_line`."""
+    events = _read_events(data, _STATE_CHANGES)
+    if events is None:
         return None
     order = pc.struct_field(events["event"].chunk(0), "productOrder")
     changes = pc.struct_field(order, "itemStateChange")
@@ -355,21 +365,213 @@ def _state_changes(data: bytes, source: str) -> tuple[pa.Table, list[int]] | Non
     holds = rules.holds_arrow("provider_order_events", values.__getitem__)
     if holds is not None:
         change_ok = pc.and_(change_ok, holds)
-    change_ok = pc.fill_null(change_ok, False)
-    bad_lines = pc.unique(pc.filter(parents, pc.invert(change_ok)))
-    line_ok = pc.and_not(
-        line_ok,
-        pc.is_in(pa.array(range(lines), pa.int64()), value_set=pc.cast(bad_lines, pa.int64())),
+    return _per_line(
+        values, parents, pc.fill_null(change_ok, False), line_ok, "provider_order_events"
     )
+
+
+_CREATES = pa.schema(
+    [
+        ("eventId", pa.string()),
+        ("eventType", pa.string()),
+        (
+            "event",
+            pa.struct(
+                [
+                    (
+                        "productOrder",
+                        pa.struct(
+                            [
+                                ("id", pa.string()),
+                                ("creationDate", pa.string()),
+                                (
+                                    "externalId",
+                                    pa.list_(
+                                        pa.struct(
+                                            [
+                                                ("externalIdentifierType", pa.string()),
+                                                ("id", pa.string()),
+                                            ]
+                                        )
+                                    ),
+                                ),
+                                (
+                                    "productOrderItem",
+                                    pa.list_(
+                                        pa.struct(
+                                            [
+                                                ("id", pa.string()),
+                                                ("quantity", pa.int64()),
+                                                (
+                                                    "productOffering",
+                                                    pa.struct([("id", pa.string())]),
+                                                ),
+                                                (
+                                                    "itemPrice",
+                                                    pa.list_(
+                                                        pa.struct(
+                                                            [
+                                                                ("priceType", pa.string()),
+                                                                (
+                                                                    "recurringChargePeriod",
+                                                                    pa.string(),
+                                                                ),
+                                                                (
+                                                                    "price",
+                                                                    pa.struct(
+                                                                        [
+                                                                            (
+                                                                                "dutyFreeAmount",
+                                                                                pa.struct(
+                                                                                    [
+                                                                                        (
+                                                                                            "unit",
+                                                                                            pa.string(),
+                                                                                        ),
+                                                                                        (
+                                                                                            "value",
+                                                                                            pa.decimal128(
+                                                                                                18,
+                                                                                                4,
+                                                                                            ),
+                                                                                        ),
+                                                                                    ]
+                                                                                ),
+                                                                            )
+                                                                        ]
+                                                                    ),
+                                                                ),
+                                                            ]
+                                                        )
+                                                    ),
+                                                ),
+                                            ]
+                                        )
+                                    ),
+                                ),
+                            ]
+                        ),
+                    )
+                ]
+            ),
+        ),
+    ]
+)
+
+
+# A "value" written as a JSON string. Arrow's reader takes one for a decimal, where `_line`
+# refuses it; with no backslash in the file (no escaped key), this finds every one.
+_TEXT_VALUE = re.compile(rb'"value"[ \t\r]*:[ \t\r]*"')
+_PRICE_LIMIT = pa.scalar(Decimal("99999999999999.9999"), pa.decimal128(18, 4))
+
+
+def _create_events(data: bytes, source: str) -> tuple[pa.Table, list[int]] | None:
+    """As `_state_changes`, for ProductOrderCreateEvents: one record per productOrderItem,
+    a line typed here only if every item is. (A quantity of another JSON type than a whole
+    number, or a price that does not fit decimal(18, 4) as written, sends the file through
+    `_line` whole: Arrow's reader refuses it.)"""
+    if b"\\" in data or _TEXT_VALUE.search(data):
+        return None  # Arrow reads a price written as text ("19.90") as a number; Python not
+    events = _read_events(data, _CREATES)
+    if events is None:
+        return None
+    lines = events.num_rows
+    order = pc.struct_field(events["event"].chunk(0), "productOrder")
+    event_id = events["eventId"].chunk(0)
+    submitted_at, instant_ok = _INSTANT(pc.struct_field(order, "creationDate"))
+    order_id = pc.struct_field(order, "id")
+    line_ok = pc.fill_null(
+        pc.equal(events["eventType"].chunk(0), EXPECTED_EVENT["provider_orders"]), False
+    )
+    line_ok = pc.and_(line_ok, pc.and_(pc.is_valid(order), _id_ok(event_id, required=False)))
+    line_ok = pc.and_(line_ok, pc.and_(_id_ok(order_id, True), pc.fill_null(instant_ok, False)))
+    # the reseller's order: the first externalId entry of type resellerOrder, if any
+    external = pc.struct_field(order, "externalId")
+    owners = _np(pc.list_parent_indices(external))
+    entries = pc.list_flatten(external)
+    reseller = _np(
+        pc.fill_null(
+            pc.equal(pc.struct_field(entries, "externalIdentifierType"), "resellerOrder"), False
+        )
+    )
+    found = np.flatnonzero(reseller)
+    first = found[np.r_[True, owners[found][1:] != owners[found][:-1]]] if len(found) else found
+    reseller_of = np.full(lines, -1)
+    reseller_of[owners[first]] = first
+    reseller_ids = pc.struct_field(entries, "id")
+    order_ref = pc.take(reseller_ids, pa.array(reseller_of, mask=reseller_of < 0))
+    line_ok = pc.and_(line_ok, _id_ok(order_ref, required=False))
+    items_list = pc.struct_field(order, "productOrderItem")
+    line_ok = pc.and_(line_ok, pc.fill_null(pc.greater(pc.list_value_length(items_list), 0), False))
+    # one record per item, with its one monthly recurring price
+    parents = pc.list_parent_indices(items_list)
+    items = pc.list_flatten(items_list)
+    prices_list = pc.struct_field(items, "itemPrice")
+    price_items = _np(pc.list_parent_indices(prices_list))
+    prices = pc.list_flatten(prices_list)
+    monthly = _np(
+        pc.fill_null(
+            pc.and_(
+                pc.equal(pc.struct_field(prices, "priceType"), "recurring"),
+                pc.equal(pc.struct_field(prices, "recurringChargePeriod"), "month"),
+            ),
+            False,
+        )
+    )
+    counts = np.bincount(price_items[monthly], minlength=len(items))
+    price_of = np.full(len(items), -1)
+    price_of[price_items[monthly]] = np.flatnonzero(monthly)
+    amount = pc.struct_field(pc.struct_field(prices, "price"), "dutyFreeAmount")
+    pick = pa.array(price_of, mask=price_of < 0)
+    value = pc.take(pc.struct_field(amount, "value"), pick)
+    unit = pc.take(pc.struct_field(amount, "unit"), pick)
+    quantity = pc.struct_field(items, "quantity")
+    item_id = pc.struct_field(items, "id")
+    sku = pc.struct_field(pc.struct_field(items, "productOffering"), "id")
+    values = {
+        "provider": pa.repeat(pa.scalar(source, pa.string()), len(items)),
+        "event_id": pc.take(_id_value(event_id), parents),
+        "provider_order_id": pc.take(order_id, parents),
+        "order_id": pc.take(_id_value(order_ref), parents),
+        "order_line_id": item_id,
+        "sku": sku,
+        "quantity": quantity,
+        "unit_price": value,
+        "submitted_at": pc.take(submitted_at, parents),
+    }
+    item_ok = pc.and_(pc.is_valid(items), pc.and_(_id_ok(item_id, True), _id_ok(sku, True)))
+    item_ok = pc.and_(item_ok, pa.array(counts == 1))
+    item_ok = pc.and_(item_ok, pc.and_(pc.is_valid(value), pc.is_valid(quantity)))
+    # Arrow does not hold a decimal to its precision: check_decimal's 14 digits, here
+    item_ok = pc.and_(item_ok, pc.fill_null(pc.less_equal(pc.abs(value), _PRICE_LIMIT), False))
+    item_ok = pc.and_(item_ok, pc.fill_null(pc.less_equal(pc.abs(quantity), INT_LIMIT), False))
+    item_ok = pc.and_(item_ok, pc.or_(pc.is_null(unit), pc.fill_null(pc.equal(unit, "EUR"), False)))
+    holds = rules.holds_arrow("provider_orders", values.__getitem__)
+    if holds is not None:
+        item_ok = pc.and_(item_ok, holds)
+    return _per_line(values, parents, pc.fill_null(item_ok, False), line_ok, "provider_orders")
+
+
+def _np(values: pa.Array) -> np.ndarray:
+    return values.to_numpy(zero_copy_only=False)
+
+
+def _per_line(
+    values: dict[str, pa.Array], parents: pa.Array, item_ok: pa.Array, line_ok: pa.Array, kind: str
+) -> tuple[pa.Table, list[int]]:
+    """The records of the lines whose every record is fine, and the other lines' positions."""
+    lines = len(line_ok)
+    bad = pc.unique(pc.filter(parents, pc.invert(item_ok)))
+    everything = pa.array(range(lines), pa.int64())
+    line_ok = pc.and_not(line_ok, pc.is_in(everything, value_set=pc.cast(bad, pa.int64())))
     line_ok = pc.fill_null(line_ok, False)
     keep = pc.take(line_ok, parents)
-    table = TABLES["provider_order_events"]
+    table = TABLES[kind]
     rows = pa.table({name: pc.filter(values[name], keep) for name in table.names})
     rows = rows.append_column(
         arrowtyping.SOURCE_ROW, pc.cast(pc.add(pc.filter(parents, keep), 1), pa.string())
     )
-    others = pc.indices_nonzero(pc.invert(line_ok)).to_pylist()
-    return rows, others
+    return rows, pc.indices_nonzero(pc.invert(line_ok)).to_pylist()
 
 
 def _id_ok(values: pa.Array, required: bool) -> pa.Array:

@@ -368,3 +368,102 @@ def test_a_last_line_without_its_newline_is_read_the_same(tmp_path):
     path.write_text(GOOD_EVENT + "\n" + ODD_EVENTS[0] + "\n" + GOOD_EVENT, encoding="utf-8")
     reference, batches, typed = _tmf_both(path)
     assert batches == reference and typed == 4
+
+
+GOOD_CREATE = (
+    '{"eventId": "C1", "eventTime": "2026-03-02T10:00:00+01:00", "eventType": '
+    '"ProductOrderCreateEvent", "event": {"productOrder": {"id": "A-1", '
+    '"creationDate": "2026-03-02T09:00:00.5Z", "externalId": [{"id": "X", '
+    '"externalIdentifierType": "other"}, {"id": "SO-1", "externalIdentifierType": '
+    '"resellerOrder"}, {"id": "SO-2", "externalIdentifierType": "resellerOrder"}], '
+    '"productOrderItem": [{"id": "SO-1-01", "quantity": 2, "productOffering": {"id": "FIBRA"}, '
+    '"itemPrice": [{"priceType": "oneTime", "price": {"dutyFreeAmount": {"value": 99}}}, '
+    '{"priceType": "recurring", "recurringChargePeriod": "month", "price": '
+    '{"dutyFreeAmount": {"unit": "EUR", "value": 19.9}}}]}, {"id": "SO-1-02", "quantity": 1, '
+    '"productOffering": {"id": "VM"}, "itemPrice": [{"priceType": "recurring", '
+    '"recurringChargePeriod": "month", "price": {"dutyFreeAmount": {"value": 1e2}}}]}]}}}'
+)
+ODD_CREATES = [
+    GOOD_CREATE.replace('"C1"', '""'),
+    GOOD_CREATE.replace('"C1"', '" C1"'),
+    GOOD_CREATE.replace('"A-1"', '""'),
+    GOOD_CREATE.replace('"SO-1", "externalIdentifierType"', '"", "externalIdentifierType"'),
+    GOOD_CREATE.replace('"SO-1", "externalIdentifierType"', '"SO-1 ", "externalIdentifierType"'),
+    GOOD_CREATE.replace(
+        '"externalIdentifierType": "resellerOrder"}, {"id": "SO-2"', '"x": 1}, {"id": "SO-2"'
+    ),
+    GOOD_CREATE.replace('"externalId": [', '"externalId": [null, '),
+    GOOD_CREATE.replace('"externalId": [{"id": "X"', '"notExternal": [{"id": "X"'),
+    GOOD_CREATE.replace("2026-03-02T09:00:00.5Z", "1999-12-31T23:00:00Z"),
+    GOOD_CREATE.replace("2026-03-02T09:00:00.5Z", "2026-03-02T09:00:00"),
+    GOOD_CREATE.replace('"quantity": 2', '"quantity": 0'),
+    GOOD_CREATE.replace('"quantity": 2', '"quantity": -3'),
+    GOOD_CREATE.replace('"quantity": 2', '"quantity": 3000000000'),
+    GOOD_CREATE.replace('"quantity": 2, ', ""),
+    GOOD_CREATE.replace('"value": 19.9', '"value": -0.5'),
+    GOOD_CREATE.replace('"value": 19.9', '"value": -0.0'),
+    GOOD_CREATE.replace('"unit": "EUR"', '"unit": "USD"'),
+    GOOD_CREATE.replace('"unit": "EUR", "value": 19.9', '"unit": "EUR"'),
+    GOOD_CREATE.replace(
+        '"priceType": "oneTime"', '"priceType": "recurring", "recurringChargePeriod": "month"'
+    ),
+    GOOD_CREATE.replace('{"id": "FIBRA"}', "null"),
+    GOOD_CREATE.replace('"productOrderItem": [', '"productOrderItem": [null, '),
+    GOOD_CREATE.replace(
+        '"itemPrice": [{"priceType": "oneTime"', '"itemPrice": [null, {"priceType": "oneTime"'
+    ),
+    GOOD_CREATE.replace("ProductOrderCreateEvent", "ProductOrderStateChangeEvent"),
+    GOOD_CREATE.replace('"value": 19.9', '"value": 123456789012345678'),  # Arrow takes it
+    GOOD_CREATE.replace('"value": 19.9', '"value": 99999999999999.9999'),
+]
+WHOLE_FILE_CREATES = [
+    GOOD_CREATE.replace('"quantity": 2', '"quantity": 2.0'),
+    GOOD_CREATE.replace('"quantity": 2', '"quantity": true'),
+    GOOD_CREATE.replace('"value": 19.9', '"value": 19.90001'),
+    GOOD_CREATE.replace('"value": 19.9', '"value": "19.9"'),
+    GOOD_CREATE.replace('"value": 19.9', '"value" :  "19.9"'),
+    GOOD_CREATE.replace('"SO-1-01"', '"SO-1-\\u0030\\u0031"'),  # an escape: Python whole
+    GOOD_CREATE.replace('"id": "SO-1-01"', '"id": 7'),
+    GOOD_CREATE.replace('"externalId": [', '"externalId": ["x", '),
+]
+
+
+def _tmf_orders(path: Path) -> tuple[list, list, int]:
+    from backoffice.parsers.tmf622 import parse_tmf622, parse_tmf622_batches
+
+    feed = REGISTRY.feed("alfa", "orders")
+    names = TABLES[feed.kind].names
+
+    def flatten(items) -> tuple[list, int]:
+        out, typed = [], 0
+        for item in items:
+            if isinstance(item, Record):
+                out.append((item.source_row, tuple(_normal(item.values[n]) for n in names)))
+            elif isinstance(item, Rejection):
+                out.append((item.source_row, item.reason, item.raw))
+            else:
+                typed += item.rows.num_rows
+                for row in item.rows.to_pylist():
+                    out.append((row["_source_row"], tuple(_normal(row[n]) for n in names)))
+        return sorted(out, key=repr), typed
+
+    return (*flatten(parse_tmf622(path, feed)), flatten(parse_tmf622_batches(path, feed)))
+
+
+def test_each_odd_create_event_gets_the_reference_outcome(tmp_path):
+    lines = []
+    for odd in ODD_CREATES:
+        lines += [GOOD_CREATE, odd]
+    lines.append(GOOD_CREATE)
+    reference, _, (batches, typed) = _tmf_orders(_events(tmp_path, lines))
+    assert batches == reference
+    rejected = sum(1 for item in reference if isinstance(item[1], str))
+    assert 0 < rejected < len(ODD_CREATES)
+    assert typed >= 2 * (len(ODD_CREATES) + 1)  # the good lines, two items each
+
+
+@pytest.mark.parametrize("odd", WHOLE_FILE_CREATES)
+def test_a_create_event_file_arrow_might_read_otherwise_goes_through_python_whole(tmp_path, odd):
+    path = _events(tmp_path, [GOOD_CREATE, odd, GOOD_CREATE])
+    reference, _, (batches, typed) = _tmf_orders(path)
+    assert batches == reference and typed == 0
