@@ -21,10 +21,13 @@ def run(code: str) -> subprocess.CompletedProcess[str]:
 def test_gx_imports_without_them_and_loads_each_whole_on_first_use() -> None:
     done = run(
         """
-        import math, sys
+        import gc, math, sys
         from backoffice.quality import DEFERRED_BY_GX, import_gx
 
         gx = import_gx()
+        frozen = gc.get_freeze_count()  # what GX's import made, out of the collector's sight
+        assert frozen > 100_000, frozen
+        assert import_gx() is gx and gc.get_freeze_count() == frozen  # once
         assert gx.__name__ == "great_expectations" and hasattr(gx, "get_context")
         kinds = {name: type(sys.modules[name]).__name__ for name in DEFERRED_BY_GX}
         assert set(kinds.values()) == {"_Deferred"}, kinds
