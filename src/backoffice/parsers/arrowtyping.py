@@ -364,7 +364,7 @@ def _row_typing(
     base: dict[str, Any],
 ) -> RowTyping | None:
     table = TABLES[kind]
-    if not all(rule.holds is not None for rule in rules.RULES.get(kind, ())):
+    if not rules.has_arrow_twins(kind):
         return None  # a rule declared without its twin
     fields = []
     for name, index, required in mapped:

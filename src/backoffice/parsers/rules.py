@@ -202,8 +202,16 @@ def problems(
     return found
 
 
+def has_arrow_twins(table: str) -> bool:
+    """Whether every rule of `table` has its Arrow twin: if one has not, no row of the table
+    can be vouched for set-based, and every row goes through `problems`."""
+    return all(rule.holds is not None for rule in RULES.get(table, ()))
+
+
 def holds_arrow(table: str, column: Column) -> Any:
     """Every rule of `table` over Arrow columns: true where a row surely keeps them all
-    (None when the table has no rule)."""
-    found = [rule.holds(column) for rule in RULES.get(table, ()) if rule.holds is not None]
+    (None when the table has no rule). Ask `has_arrow_twins` first."""
+    if not has_arrow_twins(table):
+        raise ValueError(f"a rule of {table} has no Arrow twin")
+    found = [rule.holds(column) for rule in RULES.get(table, ())]
     return functools.reduce(pc.and_kleene, found) if found else None

@@ -295,7 +295,7 @@ def parse_tmf622_batches(path: Path, feed: Feed) -> Iterator[Record | Rejection 
     skip = prove_encoding(path, "utf-8", f"{feed.source}/{feed.name}")
     data = path.read_bytes()[skip:]
     typing = _state_changes if feed.kind == "provider_order_events" else _create_events
-    typed = typing(data, feed.source)
+    typed = typing(data, feed.source) if rules.has_arrow_twins(feed.kind) else None
     if typed is None:
         yield from parse_tmf622(path, feed)
         return

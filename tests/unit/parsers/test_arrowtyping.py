@@ -467,3 +467,32 @@ def test_a_create_event_file_arrow_might_read_otherwise_goes_through_python_whol
     path = _events(tmp_path, [GOOD_CREATE, odd, GOOD_CREATE])
     reference, _, (batches, typed) = _tmf_orders(path)
     assert batches == reference and typed == 0
+
+
+def test_a_rule_without_its_arrow_twin_sends_every_row_through_python(tmp_path, monkeypatch):
+    """A rule added with only its sentence must never let a row load unjudged."""
+    from backoffice.parsers import rules
+
+    def no_vm(values, name):
+        return "no VM for now" if values.get("sku") == "VM" else None
+
+    for kind in ("provider_orders", "crm_signed_orders"):
+        monkeypatch.setitem(rules.RULES, kind, (*rules.RULES[kind], rules.Rule(no_vm)))
+    arrowtyping._cached.cache_clear()
+    path = _events(tmp_path, [GOOD_CREATE, GOOD_CREATE])
+    reference, _, (batches, typed) = _tmf_orders(path)
+    assert batches == reference and typed == 0
+    assert (
+        sum(
+            1
+            for item in reference
+            if item[1:2] == ("line 1: productOrderItem SO-1-02: no VM for now",)
+        )
+        == 1
+    )
+    feed = REGISTRY.feed("crm", "signed_orders")
+    reference, batches, typed = _both(
+        _write(tmp_path, feed, CRM, [{**CRM, "sku": "VM"}, CRM]), feed
+    )
+    assert batches == reference and typed == 0
+    arrowtyping._cached.cache_clear()
