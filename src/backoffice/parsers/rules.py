@@ -83,8 +83,11 @@ def _one_of(field: str, allowed: tuple[str, ...]) -> Rule:
             return f"{name(field)} {value!r} is not one of {', '.join(allowed)}"
         return None
 
-    listed = pa.array(allowed, pa.string())
-    return Rule(rule, lambda col: _or_null(col(field), pc.is_in(col(field), value_set=listed)))
+    def holds(col: Column) -> Any:  # the Arrow array made here, not at import (pandas)
+        value = col(field)
+        return _or_null(value, pc.is_in(value, value_set=pa.array(allowed, pa.string())))
+
+    return Rule(rule, holds)
 
 
 def _percent(field: str) -> Rule:

@@ -462,7 +462,7 @@ _CREATES = pa.schema(
 # A "value" written as a JSON string. Arrow's reader takes one for a decimal, where `_line`
 # refuses it; with no backslash in the file (no escaped key), this finds every one.
 _TEXT_VALUE = re.compile(rb'"value"[ \t\r]*:[ \t\r]*"')
-_PRICE_LIMIT = pa.scalar(Decimal("99999999999999.9999"), pa.decimal128(18, 4))
+_PRICE_LIMIT = Decimal("99999999999999.9999")  # decimal(18, 4)'s largest
 
 
 def _create_events(data: bytes, source: str) -> tuple[pa.Table, list[int]] | None:
@@ -543,7 +543,12 @@ def _create_events(data: bytes, source: str) -> tuple[pa.Table, list[int]] | Non
     item_ok = pc.and_(item_ok, pa.array(counts == 1))
     item_ok = pc.and_(item_ok, pc.and_(pc.is_valid(value), pc.is_valid(quantity)))
     # Arrow does not hold a decimal to its precision: check_decimal's 14 digits, here
-    item_ok = pc.and_(item_ok, pc.fill_null(pc.less_equal(pc.abs(value), _PRICE_LIMIT), False))
+    item_ok = pc.and_(
+        item_ok,
+        pc.fill_null(
+            pc.less_equal(pc.abs(value), pa.scalar(_PRICE_LIMIT, pa.decimal128(18, 4))), False
+        ),
+    )
     item_ok = pc.and_(item_ok, pc.fill_null(pc.less_equal(pc.abs(quantity), INT_LIMIT), False))
     item_ok = pc.and_(item_ok, pc.or_(pc.is_null(unit), pc.fill_null(pc.equal(unit, "EUR"), False)))
     holds = rules.holds_arrow("provider_orders", values.__getitem__)
