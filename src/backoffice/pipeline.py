@@ -70,24 +70,22 @@ class IngestFailedError(RuntimeError):
 
 
 def ingest_feeds(settings: Settings, as_of: date) -> dict[str, Any]:
-    """Every registry feed, one after the other: the DAG's one `ingest` task.
+    """Every registry feed: the DAG's one `ingest` task.
 
     One task, not one mapped task per feed: the feeds share the warehouse's one writer, so
     they ran one at a time anyway, and each task cost Airflow's own overhead (about 0.3 to
-    0.6 s a task: docs/airflow-dbt.md). The task's log has a line per feed and its XCom each
-    feed's counts. A bad file or row never fails it (quarantined, counted); a feed that cannot
-    be loaded at all is logged with its name, the other feeds are still loaded, and the task
-    then fails naming every such feed (its retry loads only what is not loaded yet).
+    0.6 s a task: docs/airflow-dbt.md). The invoices are parsed by the worker processes while
+    the CSV and NDJSON feeds load, so both cores work (ingest.ingest_feeds). The task's log
+    has a line per feed and its XCom each feed's counts. A bad file or row never fails it
+    (quarantined, counted); a feed that cannot be loaded at all is logged with its name, the
+    other feeds are still loaded, and the task then fails naming every such feed (its retry
+    loads only what is not loaded yet).
     """
-    loaded: dict[str, Any] = {}
-    failed: list[str] = []
-    for feed in list_feeds(settings):
-        name = f"{feed['source']}/{feed['feed']}"
-        try:
-            loaded[name] = ingest_feed(settings, feed["source"], feed["feed"], as_of)
-        except Exception as failure:  # the other feeds still load; the task fails below
-            log.exception("ingest of feed %s failed", name)
-            failed.append(f"{name}: {type(failure).__name__}: {failure}")
+    outcomes = ingest.ingest_feeds(settings, as_of)
+    loaded = {n: r.to_dict() for n, r in outcomes.items() if not isinstance(r, Exception)}
+    failed = [
+        f"{n}: {type(r).__name__}: {r}" for n, r in outcomes.items() if isinstance(r, Exception)
+    ]
     if failed:
         raise IngestFailedError(f"could not load feed(s) as of {as_of}: " + "; ".join(failed))
     return {"as_of": as_of.isoformat(), "feeds": loaded}
