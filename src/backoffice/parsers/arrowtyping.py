@@ -30,6 +30,7 @@ whose dialect or rules have no exact twin here (a strftime code other than
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -43,6 +44,8 @@ from backoffice.parsers.encoding import is_unicode
 from backoffice.parsers.mapping import Planned
 from backoffice.registry import ISO8601, Dialect
 from backoffice.warehouse.tables import TABLES, Column
+
+log = logging.getLogger(__name__)
 
 SOURCE_ROW = "_source_row"
 # What str.strip() strips: Python's whitespace. Arrow trims spaces only; a cell with any
@@ -287,7 +290,11 @@ class RowTyping:
             raw = {i: pa.array(columns[i], pa.string()) for i in read}
         except (UnicodeError, pa.ArrowException):
             return None
-        typed, fine = self._type(raw, len(kept))
+        try:
+            typed, fine = self._type(raw, len(kept))
+        except pa.ArrowException:  # not expected (the patterns come first): Python types it
+            log.exception("set-based typing of a %s batch failed; typing it in Python", self.kind)
+            return None
         typed[SOURCE_ROW] = pc.cast(pc.add(index, first), pa.string())
         batch = pa.table(typed)
         if pc.all(fine).as_py():

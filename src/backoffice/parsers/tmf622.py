@@ -14,6 +14,7 @@ set-based and yielded as Arrow `Rows`, the others through the same per-line code
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -32,6 +33,8 @@ from backoffice.parsers.records import Record, Rejection, Rows
 from backoffice.parsers.values import INT_LIMIT, check_decimal, check_int, parse_iso_instant
 from backoffice.registry import Feed
 from backoffice.warehouse.tables import TABLES
+
+log = logging.getLogger(__name__)
 
 # The events' own names for the fields the row rules judge.
 NAMES = {
@@ -295,7 +298,11 @@ def parse_tmf622_batches(path: Path, feed: Feed) -> Iterator[Record | Rejection 
     skip = prove_encoding(path, "utf-8", f"{feed.source}/{feed.name}")
     data = path.read_bytes()[skip:]
     typing = _state_changes if feed.kind == "provider_order_events" else _create_events
-    typed = typing(data, feed.source) if rules.has_arrow_twins(feed.kind) else None
+    try:
+        typed = typing(data, feed.source) if rules.has_arrow_twins(feed.kind) else None
+    except pa.ArrowException:  # not expected: the file then goes through Python whole
+        log.exception("%s: set-based typing failed; parsing it line by line", path.name)
+        typed = None
     if typed is None:
         yield from parse_tmf622(path, feed)
         return

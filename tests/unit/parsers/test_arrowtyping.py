@@ -496,3 +496,22 @@ def test_a_rule_without_its_arrow_twin_sends_every_row_through_python(tmp_path, 
     )
     assert batches == reference and typed == 0
     arrowtyping._cached.cache_clear()
+
+
+def test_an_arrow_error_while_typing_falls_back_to_python(tmp_path, monkeypatch):
+    """Whatever Arrow throws while typing, the batch or file is typed in Python instead:
+    the set-based path is never worse than the reference."""
+    import pyarrow as pa
+
+    from backoffice.parsers import tmf622
+
+    def broken(*args, **kwargs):
+        raise pa.ArrowInvalid("unexpected")
+
+    monkeypatch.setattr(arrowtyping.RowTyping, "_type", broken)
+    monkeypatch.setattr(tmf622, "_state_changes", broken)
+    feed = REGISTRY.feed("crm", "signed_orders")
+    reference, batches, typed = _both(_write(tmp_path, feed, CRM, [CRM, CRM]), feed)
+    assert batches == reference and len(reference) == 2 and typed == 0
+    reference, batches, typed = _tmf_both(_events(tmp_path, [GOOD_EVENT, GOOD_EVENT]))
+    assert batches == reference and len(reference) == 4 and typed == 0
