@@ -745,6 +745,7 @@ def test_a_file_unreadable_after_a_batch_went_out_is_taken_back_whole(
 ):
     monkeypatch.setattr(writer, "BATCH_ROWS", 1)  # every row is flushed as soon as parsed
     monkeypatch.setattr(delimited, "BATCH_ROWS", 1)  # and typed set-based one at a time
+    monkeypatch.setattr(delimited, "SET_BASED_FROM_ROWS", 0)
     monkeypatch.setattr(ingest, "SET_BASED", set_based)
     real_parse = ingest.parse_rows
 
@@ -937,8 +938,11 @@ def test_set_based_typing_loads_exactly_what_row_by_row_typing_loads(
 ):
     """Every raw table, the quarantine (rows and reasons) and the manifest (counts) are the
     same through both paths; most delimited rows really were typed set-based."""
+    from backoffice.parsers import tmf622
     from backoffice.parsers.arrowtyping import RowTyping
 
+    monkeypatch.setattr(delimited, "SET_BASED_FROM_ROWS", 0)  # small files: set-based all the same
+    monkeypatch.setattr(tmf622, "SET_BASED_FROM_BYTES", 0)
     monkeypatch.setattr(ingest, "SET_BASED", False)
     reference = _with(odd_rows, tmp_path / "reference", BACKOFFICE_INGEST_WORKERS="1")
     expected = _ingest_all(reference, D2)
@@ -1048,6 +1052,10 @@ def test_the_public_samples_load_the_same_through_both_paths(tmp_path, monkeypat
     _put(landing, "alfa/activations/2026-03-02/only_changes.ndjson", state_change + "\n")
     for sample in sorted((reference_dir / "fatturapa/samples/official-sdi").glob("*.xml")):
         _put(landing, f"alfa/invoices/2026-03-02/{sample.name}", sample.read_bytes())
+    from backoffice.parsers import tmf622
+
+    monkeypatch.setattr(delimited, "SET_BASED_FROM_ROWS", 0)  # small files: set-based all the same
+    monkeypatch.setattr(tmf622, "SET_BASED_FROM_BYTES", 0)
     snapshots, reports = [], []
     for set_based in (False, True):
         monkeypatch.setattr(ingest, "SET_BASED", set_based)
