@@ -253,6 +253,12 @@ def test_rerun_replaces_its_rows_and_other_runs_append(settings: Settings) -> No
     assert snapshot(settings.gx_dir / "data_docs" / "expectations") == suite_pages
     index = last.data_docs_index.read_text(encoding="utf-8")
     assert "run-1" in index and "run-2" in index
+    # Each run made offline the pages it wrote (only those are read again): every page is.
+    from backoffice.audit.docs import OFFLINE_MARK
+
+    pages = list((settings.gx_dir / "data_docs").rglob("*.html"))
+    assert len(pages) > 20
+    assert [p for p in pages if OFFLINE_MARK not in p.read_text(encoding="utf-8")] == []
     # The same index as GX builds when each section and the index list the store themselves
     # and look each key up in a list (only the verdicts read as JSON, as before).
     import great_expectations as gx

@@ -138,11 +138,18 @@ def offline_page(html: str, logo: str) -> str:
     return head + html
 
 
-def make_data_docs_offline_dir(directory: Path) -> int:
-    """Rewrite every page not yet made offline under `directory`; return how many."""
+def make_data_docs_offline_dir(directory: Path, since: float | None = None) -> int:
+    """Rewrite every page not yet made offline under `directory`; return how many.
+
+    With `since` (a time.time()), only pages written since then are read: a night's data
+    checks render the index and that night's pages only, and reading every kept night's
+    pages again would make each night's cost grow with the history.
+    """
     logo = directory / "static" / "images" / "logo-long.png"
     changed = 0
     for page in directory.rglob("*.html"):
+        if since is not None and page.stat().st_mtime < since:
+            continue  # written before: made offline then
         text = page.read_text(encoding="utf-8")
         if OFFLINE_MARK in text:
             continue
