@@ -428,7 +428,7 @@ def _check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any
                    coalesce(cast(unexpected_count as varchar), observed_value)
             from audit.gx_results
             where run_id = ? and not success and severity != 'critical'
-            order by table_name, expectation_type
+            order by all
             """,
             [run_id],
         ).fetchall()

@@ -143,6 +143,7 @@ def _order_line_anchors(
         union all
         select 'provider state change', _source_file, _source_row from raw.provider_order_events
         where order_line_id = ?
+        order by 2, 3, 1
         """,
         [order_line_id, order_line_id],
     ).fetchall()
@@ -167,6 +168,7 @@ def _context_anchors(con: duckdb.DuckDBPyConnection, exception: dict[str, Any]):
                 union all
                 select 'VAT summary', _source_file, _source_row from raw.invoice_vat_summaries
                 where provider = ? and invoice_number = ?
+                order by 2, 3, 1
                 """,
                 [exception["provider"], exception["invoice_number"]] * 2,
             ).fetchall()
@@ -174,7 +176,8 @@ def _context_anchors(con: duckdb.DuckDBPyConnection, exception: dict[str, Any]):
         # Expected VAT is at the CRM's rate of each line: the CRM lines of the invoice's lines.
         for (order_line_id,) in con.execute(
             "select distinct order_line_id from raw.invoice_lines "
-            "where provider = ? and invoice_number = ? and order_line_id is not null",
+            "where provider = ? and invoice_number = ? and order_line_id is not null "
+            "order by order_line_id",
             [exception["provider"], exception["invoice_number"]],
         ).fetchall():
             anchors += _crm_anchor(con, order_line_id)
@@ -189,6 +192,7 @@ def _context_anchors(con: duckdb.DuckDBPyConnection, exception: dict[str, Any]):
                 union all
                 select 'invoice line', _source_file, _source_row from raw.invoice_lines
                 where order_line_id = ? and provider = ?
+                order by 2, 3, 1
                 """,
                 [exception["order_line_id"], exception["order_line_id"], exception["provider"]],
             ).fetchall()
@@ -210,7 +214,9 @@ def _records(con: duckdb.DuckDBPyConnection, settings: Settings, anchors) -> lis
         for table, _label in RAW_TABLES:
             rows = _rows(
                 con,
-                f"select * from {table} where _source_file = ? and _source_row = ? limit 1",
+                # A TMF622 line's items share its row: the same one every time.
+                f"select * from {table} where _source_file = ? and _source_row = ? "
+                "order by all limit 1",
                 [source_file, str(source_row)],
             )
             if rows:

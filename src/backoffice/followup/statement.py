@@ -36,7 +36,7 @@ select
 from marts.exceptions
 where customer_vat = $vat and status = 'open' and amount_eur > 0
 order by provider, order_id nulls last, invoice_number nulls last, invoice_line nulls first,
-    order_line_id nulls first, exception_type
+    order_line_id nulls first, exception_type, exception_id
 """
 
 

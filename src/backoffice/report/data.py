@@ -226,7 +226,7 @@ def _not_loaded(con) -> NotLoaded:
         quarantined = dicts(
             con.execute(
                 "select source_file, source_row, reason, raw_record from marts.quarantined_rows "
-                "order by delivery_date desc, source_file, source_row limit ?",
+                "order by delivery_date desc, source_file, source_row, reason limit ?",
                 [NOT_LOADED_LIMIT],
             )
         )
@@ -236,7 +236,7 @@ def _not_loaded(con) -> NotLoaded:
             con.execute(
                 "select provider, provider_state, order_line_id, source_file, source_row, reason "
                 "from marts.unmapped_provider_states "
-                "order by state_at desc, source_file, source_row limit ?",
+                "order by state_at desc, source_file, source_row, order_line_id limit ?",
                 [NOT_LOADED_LIMIT],
             )
         )

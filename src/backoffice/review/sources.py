@@ -72,8 +72,9 @@ def source_records(
             if not clauses:
                 continue
             cursor = con.execute(
-                f'select * from raw."{table}" where {" or ".join(clauses)} '
-                "order by _source_file, _source_row limit 50",
+                # A TMF622 line's items share its row: the whole record breaks the tie.
+                f'select * from raw."{table}" as landed where {" or ".join(clauses)} '
+                "order by _source_file, _source_row, cast(landed as varchar) limit 50",
                 params,
             )
             names = [d[0] for d in cursor.description]
@@ -103,8 +104,8 @@ def quarantined_rows(settings: Settings, limit: int = LISTING_LIMIT) -> tuple[li
         rows = _rows(
             con,
             "select source, feed, source_file, source_row, reason, raw_record, delivery_date "
-            "from marts.quarantined_rows order by delivery_date desc, source_file, source_row "
-            "limit ?",
+            "from marts.quarantined_rows "
+            "order by delivery_date desc, source_file, source_row, reason limit ?",
             [limit],
         )
     return rows, total
@@ -120,7 +121,8 @@ def unmapped_states(settings: Settings, limit: int = LISTING_LIMIT) -> tuple[lis
             con,
             "select provider, provider_state, order_line_id, order_id, customer_vat, "
             "state_at, reason, source_file, source_row "
-            "from marts.unmapped_provider_states order by state_at desc, source_file, source_row "
+            "from marts.unmapped_provider_states "
+            "order by state_at desc, source_file, source_row, order_line_id "
             "limit ?",
             [limit],
         )

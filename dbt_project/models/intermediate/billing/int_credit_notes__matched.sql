@@ -1,6 +1,7 @@
 {#- Every TD04 credit-note line and the exception it credits: the billing
     exception on the same order line and the invoice the credit note names
-    (where there are several, the one on the smallest invoice line). A line
+    (where there are several, the one on the smallest invoice line, then by file,
+    row and type: a total order, so a rerun credits the same one). A line
     that matches none is an UNMATCHED_CREDIT. -#}
 with
 
@@ -33,7 +34,11 @@ candidates as (
         line_exceptions.invoice_line,
         row_number() over (
             partition by credit_lines.source_file, credit_lines.source_row
-            order by line_exceptions.invoice_line
+            order by
+                line_exceptions.invoice_line,
+                line_exceptions.source_file,
+                line_exceptions.source_row,
+                line_exceptions.exception_type
         ) as candidate_rank
     from credit_lines
     inner join line_exceptions

@@ -39,7 +39,11 @@ charges as (
         coalesce(order_lines.vat_rate, invoice_lines.vat_rate) as expected_vat_rate,
         row_number() over (
             partition by invoice_lines.provider, invoice_lines.invoice_number
-            order by invoice_lines.body_number, invoice_lines.line_number, invoice_lines.source_row
+            order by
+                invoice_lines.body_number,
+                invoice_lines.line_number,
+                invoice_lines.source_file,
+                invoice_lines.source_row
         ) as line_rank
     from invoice_lines
     left join order_lines
