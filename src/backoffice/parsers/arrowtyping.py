@@ -33,7 +33,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import pyarrow as pa
@@ -59,6 +59,8 @@ _PY_WHITESPACE = (
 _CLOCK_CODES = {"%d": 2, "%m": 2, "%H": 2, "%M": 2, "%S": 2, "%Y": 4}
 # A local time this close to a change of UTC offset is left to Python's DST policy.
 _DST_MARGIN = timedelta(hours=3)
+# The last year Arrow's time zones know offset changes for (local times from here: Python).
+_ZONES_KNOWN_UNTIL = datetime(2038, 1, 1)
 _ISO_INSTANT = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
     r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
@@ -206,6 +208,9 @@ def _typer(column: Column, dialect: Dialect) -> Typer | None:
         if clock is None:
             return None
         margin = pa.scalar(_DST_MARGIN, pa.duration("s"))
+        # Arrow's time zones stop changing offsets after 2037 (apache/arrow#36110) where
+        # zoneinfo goes on: a later local time is read by Python.
+        before = pa.scalar(_ZONES_KNOWN_UNTIL, pa.timestamp("s"))
 
         def offset(wall: pa.Array) -> pa.Array:
             local = pc.assume_timezone(wall, zone, ambiguous="earliest", nonexistent="earliest")
@@ -218,7 +223,9 @@ def _typer(column: Column, dialect: Dialect) -> Typer | None:
                 pc.equal(offset(pc.subtract(naive, margin)), here),
                 pc.equal(offset(pc.add(naive, margin)), here),
             )
-            ok = pc.fill_null(pc.and_kleene(ok, steady), False)
+            ok = pc.fill_null(
+                pc.and_kleene(pc.and_kleene(ok, steady), pc.less(naive, before)), False
+            )
             value = pc.assume_timezone(naive, zone, ambiguous="earliest", nonexistent="earliest")
             return pc.cast(_only(ok, value), kind), ok
 

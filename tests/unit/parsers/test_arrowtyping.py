@@ -128,6 +128,7 @@ NUVOLA_CASES = [
     ("data_ora", "02/03/2026 25:00:00"),
     ("data_ora", "02/03/1999 10:00:00"),
     ("data_ora", "01/01/2000 00:30:00"),  # 1999 in UTC
+    ("data_ora", "15/07/2050 12:00:00"),  # summer time, which Arrow forgets after 2037
     ("data_ora", ""),
     ("motivo", "perchÃ©"),  # UTF-8 read as Windows-1252: mojibake
     ("motivo", "Ã"),  # a lead character alone is not UTF-8
