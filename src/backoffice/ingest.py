@@ -221,6 +221,9 @@ def ingest_feed(
         )
         if ahead is not None and ahead.recorded == recorded:
             _load_in_chunks(settings, batch, entries, ahead.results())
+        elif ahead is not None:  # stale: its workers stop before this load starts its own
+            ahead.close()
+            _load_in_chunks(settings, batch, entries)
         elif _whole_documents(spec) or settings.ingest_workers > 1:
             _load_in_chunks(settings, batch, entries)
         else:

@@ -63,9 +63,9 @@ def parse_delimited(path: Path, feed: Feed) -> Iterator[Record | Rejection]:
 def parse_delimited_batches(path: Path, feed: Feed) -> Iterator[Record | Rejection | Rows]:
     """The records of `parse_delimited`, the surely-fine ones typed set-based as `Rows`.
 
-    Rows are read `BATCH_ROWS` at a time; each batch is typed by one query, and the rows
-    it does not clear are typed here one by one, as the reference does, in their turn
-    before the batch's `Rows`. Memory is one batch.
+    Rows are read `BATCH_ROWS` at a time; each batch is typed by Arrow compute kernels, and
+    the rows it does not clear are typed here one by one, as the reference does, in their
+    turn before the batch's `Rows`. Memory is one batch.
     """
     readers, base = _prepare(feed)
     with _open(path, feed) as (rows, header):
@@ -83,7 +83,7 @@ def parse_delimited_batches(path: Path, feed: Feed) -> Iterator[Record | Rejecti
                 return
             few = len(batch) < SET_BASED_FROM_ROWS
             typed = None if typing is None or few else typing.type_rows(batch, first)
-            if typed is None:  # no SQL twin for this feed (or text Arrow cannot carry)
+            if typed is None:  # no Arrow twin for this feed (or text Arrow cannot carry)
                 for offset, row in enumerate(batch):
                     if row:
                         yield _row(row, first + offset, width, planned, names, feed, base)

@@ -32,7 +32,7 @@ class Rejection(NamedTuple):
 class Rows(NamedTuple):
     """Many parsed rows for raw table `table` at once, typed set-based: the table's columns
     (Arrow types DuckDB inserts as they are) and `_source_row`. A format's `parse_batches`
-    yields them beside Records and Rejections (parsers/sqltyping.py)."""
+    yields them beside Records and Rejections (parsers/arrowtyping.py)."""
 
     table: str
     rows: pa.Table

@@ -6,9 +6,9 @@ record per itemStateChange). JSON numbers are read as Decimal, never float.
 States are kept as landed: mapping them is the registry's job, and a state
 nobody mapped must reach the warehouse to be reported.
 
-`parse_tmf622_batches`, which ingest uses, gives the same records; for state-change
-events (the larger feed) the lines Arrow's JSON reader can vouch for are typed
-set-based and yielded as Arrow `Rows`, the others through the same per-line code.
+`parse_tmf622_batches`, which ingest uses, gives the same records; for create and
+state-change events the lines Arrow's JSON reader can vouch for are typed set-based
+and yielded as Arrow `Rows`, the others through the same per-line code.
 """
 
 from __future__ import annotations
