@@ -201,6 +201,7 @@ def _invocation_id() -> str | None:
 # --- a first night's parse, beside the night ---------------------------------------------
 
 PARSING = "parsing"  # what the parse's process says once it holds the lock
+PARSE_WAIT = 600  # seconds a dbt layer waits for the background parse (it takes a few)
 
 
 def parse_lock(settings: Settings) -> Path:
@@ -212,10 +213,18 @@ def wait_for_parse(settings: Settings) -> None:
     """Return once no parse of this data directory's project is in progress (at once if none).
 
     The background parse itself passes (the lock is one object per path, and reentrant).
+    A parse that still holds the lock after PARSE_WAIT seconds is hung: the layer goes on
+    and dbt parses for itself, as it would without the background parse.
     """
-    if parse_lock(settings).exists():  # made by a first night; free (at once) ever after
-        with _file_lock(settings):
+    if not parse_lock(settings).exists():  # made by a first night; free (at once) ever after
+        return
+    from filelock import Timeout
+
+    try:
+        with _file_lock(settings).acquire(timeout=PARSE_WAIT):
             pass
+    except Timeout:
+        log.warning("dbt's background parse still runs after %s s: not waiting for it", PARSE_WAIT)
 
 
 def _file_lock(settings: Settings) -> Any:

@@ -117,8 +117,31 @@ def run_nightly(settings: Settings, as_of: date, *, full_refresh: bool = False) 
     parse = start_first_parse(settings, env)
     # The night after the as-of date, at 02:00 Italian time: when the scheduler would run it.
     logical = datetime.combine(as_of + timedelta(days=1), time(2, 0), ROME)
-    with open(night.airflow_log, "w", encoding="utf-8") as log:
-        done = subprocess.run(
+    try:
+        done = _dags_test(night.airflow_log, env, prepare, logical, as_of, full_refresh)
+    finally:
+        if parse is not None:  # done long before: the night's first dbt layer waited for it
+            if parse.poll() is None:  # the night was stopped: the parse goes with it
+                parse.kill()
+            parse.wait()
+            if parse.stdout is not None:
+                parse.stdout.close()
+    if done.returncode != 0 or not night.summary_txt.exists():
+        raise RunFailedError(failure_reason(night))
+    return night.summary_txt
+
+
+def _dags_test(
+    airflow_log: Path,
+    env: dict[str, str],
+    prepare: list[str],
+    logical: datetime,
+    as_of: date,
+    full_refresh: bool,
+) -> subprocess.CompletedProcess:
+    """Airflow's `dags test` of the nightly DAG, its output in the night's Airflow log."""
+    with open(airflow_log, "w", encoding="utf-8") as log:
+        return subprocess.run(
             [
                 # Airflow's CLI, with a quicker exit once the night is done (airflow_cli.py)
                 sys.executable,
@@ -136,11 +159,6 @@ def run_nightly(settings: Settings, as_of: date, *, full_refresh: bool = False) 
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    if parse is not None:
-        parse.wait()  # done long before: the night's first dbt layer waited for it
-    if done.returncode != 0 or not night.summary_txt.exists():
-        raise RunFailedError(failure_reason(night))
-    return night.summary_txt
 
 
 def failure_reason(night: RunRecords) -> str:
