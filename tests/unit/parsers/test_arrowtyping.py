@@ -330,10 +330,12 @@ def _events(tmp_path: Path, lines: list[str], ending: str = "\n", bom: bool = Fa
     return path
 
 
-def _tmf_both(path: Path) -> tuple[list, list, int]:
+def _tmf_both(path: Path, name: str = "activations") -> tuple[list, list, int]:
+    """(reference, set-based) records of an alfa TMF622 feed, sorted, and how many rows were
+    typed set-based."""
     from backoffice.parsers.tmf622 import parse_tmf622, parse_tmf622_batches
 
-    feed = REGISTRY.feed("alfa", "activations")
+    feed = REGISTRY.feed("alfa", name)
     names = TABLES[feed.kind].names
 
     def flatten(items) -> tuple[list, int]:
@@ -440,34 +442,12 @@ WHOLE_FILE_CREATES = [
 ]
 
 
-def _tmf_orders(path: Path) -> tuple[list, list, int]:
-    from backoffice.parsers.tmf622 import parse_tmf622, parse_tmf622_batches
-
-    feed = REGISTRY.feed("alfa", "orders")
-    names = TABLES[feed.kind].names
-
-    def flatten(items) -> tuple[list, int]:
-        out, typed = [], 0
-        for item in items:
-            if isinstance(item, Record):
-                out.append((item.source_row, tuple(_normal(item.values[n]) for n in names)))
-            elif isinstance(item, Rejection):
-                out.append((item.source_row, item.reason, item.raw))
-            else:
-                typed += item.rows.num_rows
-                for row in item.rows.to_pylist():
-                    out.append((row["_source_row"], tuple(_normal(row[n]) for n in names)))
-        return sorted(out, key=repr), typed
-
-    return (*flatten(parse_tmf622(path, feed)), flatten(parse_tmf622_batches(path, feed)))
-
-
 def test_each_odd_create_event_gets_the_reference_outcome(tmp_path):
     lines = []
     for odd in ODD_CREATES:
         lines += [GOOD_CREATE, odd]
     lines.append(GOOD_CREATE)
-    reference, _, (batches, typed) = _tmf_orders(_events(tmp_path, lines))
+    reference, batches, typed = _tmf_both(_events(tmp_path, lines), "orders")
     assert batches == reference
     rejected = sum(1 for item in reference if isinstance(item[1], str))
     assert 0 < rejected < len(ODD_CREATES)
@@ -477,7 +457,7 @@ def test_each_odd_create_event_gets_the_reference_outcome(tmp_path):
 @pytest.mark.parametrize("odd", WHOLE_FILE_CREATES)
 def test_a_create_event_file_arrow_might_read_otherwise_goes_through_python_whole(tmp_path, odd):
     path = _events(tmp_path, [GOOD_CREATE, odd, GOOD_CREATE])
-    reference, _, (batches, typed) = _tmf_orders(path)
+    reference, batches, typed = _tmf_both(path, "orders")
     assert batches == reference and typed == 0
 
 
@@ -492,7 +472,7 @@ def test_a_rule_without_its_arrow_twin_sends_every_row_through_python(tmp_path, 
         monkeypatch.setitem(rules.RULES, kind, (*rules.RULES[kind], rules.Rule(no_vm)))
     arrowtyping._cached.cache_clear()
     path = _events(tmp_path, [GOOD_CREATE, GOOD_CREATE])
-    reference, _, (batches, typed) = _tmf_orders(path)
+    reference, batches, typed = _tmf_both(path, "orders")
     assert batches == reference and typed == 0
     assert (
         sum(
