@@ -841,13 +841,8 @@ def test_files_parsed_in_worker_processes_load_exactly_what_one_process_loads(
     assert _snapshot(parallel.build_warehouse) == rows
 
 
-def test_a_worker_that_dies_fails_the_load_and_leaves_nothing_half_loaded(generated, tmp_path):
-    settings = _with(
-        generated,
-        tmp_path / "data",
-        BACKOFFICE_INGEST_WORKERS="2",
-        BACKOFFICE_INGEST_PARALLEL_FROM="0",
-    )
+def _workers_die(patch: pytest.MonkeyPatch) -> None:
+    """Each ingest worker is killed just before its parsed chunk is read back."""
     real_receive = columnar._receive
 
     def kill_then_receive(tag, process):
@@ -855,8 +850,18 @@ def test_a_worker_that_dies_fails_the_load_and_leaves_nothing_half_loaded(genera
         process.wait()
         return real_receive(tag, process)
 
+    patch.setattr(columnar, "_receive", kill_then_receive)
+
+
+def test_a_worker_that_dies_fails_the_load_and_leaves_nothing_half_loaded(generated, tmp_path):
+    settings = _with(
+        generated,
+        tmp_path / "data",
+        BACKOFFICE_INGEST_WORKERS="2",
+        BACKOFFICE_INGEST_PARALLEL_FROM="0",
+    )
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(columnar, "_receive", kill_then_receive)
+        _workers_die(patch)
         with pytest.raises(RuntimeError, match="an ingest worker process stopped"):
             ingest.ingest_feed(settings, "alfa", "invoices", D2)
     assert _query(settings, "select count(*) from raw.landed_files") == [(0,)]
@@ -1005,13 +1010,6 @@ def test_a_feed_that_fails_does_not_stop_the_others(generated, tmp_path, monkeyp
         BACKOFFICE_INGEST_WORKERS="2",
         BACKOFFICE_INGEST_PARALLEL_FROM="0",
     )
-    real_receive = columnar._receive
-
-    def kill_then_receive(tag, process):
-        process.kill()
-        process.wait()
-        return real_receive(tag, process)
-
     real_parse = ingest.parse_rows
 
     def broken_orders(path, feed):
@@ -1019,7 +1017,7 @@ def test_a_feed_that_fails_does_not_stop_the_others(generated, tmp_path, monkeyp
             raise OSError("the disk is gone")
         return real_parse(path, feed)
 
-    monkeypatch.setattr(columnar, "_receive", kill_then_receive)
+    _workers_die(monkeypatch)
     monkeypatch.setattr(ingest, "parse_rows", broken_orders)
     outcomes = ingest.ingest_feeds(settings, D2)
     failed = {name: r for name, r in outcomes.items() if isinstance(r, Exception)}
