@@ -89,8 +89,7 @@ def _class(chars: str) -> str:
 
 
 _SPACE = _class(_PY_WHITESPACE)
-_EDGE = f"^{_SPACE}|{_SPACE}$"  # Python whitespace at either end of a cell
-EDGE_SPACE = _EDGE
+EDGE_SPACE = f"^{_SPACE}|{_SPACE}$"  # Python whitespace at either end of a cell
 
 
 _FIELD_OF = {"%d": pc.day, "%m": pc.month, "%Y": pc.year, "%H": pc.hour, "%M": pc.minute}
@@ -313,9 +312,9 @@ class RowTyping:
         stripped = {i: pc.utf8_trim(raw[i], " ") for i in self.cells}
         fine = pa.scalar(True)
         for i in self.texts:  # a typed cell's pattern refuses whitespace at its ends anyway
-            fine = pc.and_not(fine, _matches_somewhere(stripped[i], _EDGE))
+            fine = pc.and_not(fine, pc.match_substring_regex(stripped[i], EDGE_SPACE))
         for cells in raw.values() if self.moji else ():  # a cell that is all ASCII cannot be
-            fine = pc.and_not(fine, _matches_somewhere(cells, self.moji))
+            fine = pc.and_not(fine, _has_mojibake(cells, self.moji))
         values: dict[str, Any] = {}
         for column, position, required, typer in self.fields:
             t = stripped[position]
@@ -335,11 +334,9 @@ class RowTyping:
         return ordered, fine
 
 
-def _matches_somewhere(cells: pa.Array, pattern: str) -> pa.Array | pa.Scalar:
-    """Whether each cell holds the pattern; a column all ASCII (most) is not searched, for
-    both patterns need a character beyond ASCII or an ASCII control or space at an end."""
-    if pattern is _EDGE:
-        return pc.match_substring_regex(cells, pattern)
+def _has_mojibake(cells: pa.Array, pattern: str) -> pa.Array | pa.Scalar:
+    """Whether each cell holds the mojibake pattern; a column all ASCII (most) is not
+    searched, for the pattern needs characters beyond ASCII."""
     if pc.all(pc.string_is_ascii(cells)).as_py() is not False:
         return pa.scalar(False)
     return pc.match_substring_regex(cells, pattern)
