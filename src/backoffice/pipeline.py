@@ -55,16 +55,6 @@ def begin_run(settings: Settings, as_of: date) -> dict[str, Any]:
     return {"as_of": as_of.isoformat(), "warehouse": str(warehouse)}
 
 
-def list_feeds(settings: Settings) -> list[dict[str, str]]:
-    """One entry per registry feed, in the registry's order: what the ingest task loads."""
-    registry = load_registry(settings.registry_path)
-    return [{"source": source, "feed": feed} for source, feed in registry.feeds()]
-
-
-def ingest_feed(settings: Settings, source: str, feed: str, as_of: date) -> dict[str, Any]:
-    return ingest.ingest_feed(settings, source, feed, as_of).to_dict()
-
-
 class IngestFailedError(RuntimeError):
     """One or more feeds could not be loaded (not a bad file: those are quarantined)."""
 

@@ -52,8 +52,7 @@ def build_night(settings: Settings, as_of: date, *, full_refresh: bool = False) 
     the night's data tests, data checks and audit records are not what this test is about.
     """
     pipeline.begin_run(settings, as_of)
-    for feed in pipeline.list_feeds(settings):
-        pipeline.ingest_feed(settings, feed["source"], feed["feed"], as_of)
+    pipeline.ingest_feeds(settings, as_of)
     pipeline.import_cases(settings, as_of)
     extra = ("--full-refresh",) if full_refresh else ()
     run_dbt(settings, "run", "--select", "path:models", *extra, as_of=as_of)
