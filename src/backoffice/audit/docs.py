@@ -164,8 +164,11 @@ def make_data_docs_offline(settings: Settings, as_of: date | None = None) -> Pat
     directory = data_docs_dir(settings)
     if not directory.is_dir():
         return None
+    index = directory / "index.html"
+    if index.is_file() and OFFLINE_MARK in index.read_text(encoding="utf-8"):
+        return index  # the night's data checks made their pages offline as they wrote them
     make_data_docs_offline_dir(directory)
-    return directory / "index.html"
+    return index
 
 
 def dbt_docs_stamp(settings: Settings) -> Path:
