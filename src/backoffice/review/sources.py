@@ -77,9 +77,7 @@ def source_records(
                 "order by _source_file, _source_row, cast(landed as varchar) limit 50",
                 params,
             )
-            names = [d[0] for d in cursor.description]
-            for row in cursor.fetchall():
-                values = dict(zip(names, row, strict=True))
+            for values in dicts(cursor):
                 records.append(
                     SourceRecord(
                         table=f"raw.{table}",
